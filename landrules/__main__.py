@@ -1,0 +1,3 @@
+from landrules.cli import main
+
+main()

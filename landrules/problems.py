@@ -1,0 +1,52 @@
+"""One problem type for every located complaint the tool makes about an input file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """A located problem in an input file; line and col are 1-based (0 when unknown)."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    field: str = ""
+    hint: str = ""
+    severity: str = "error"
+
+    def render(self) -> str:
+        """`path:line:col: error[code] field: message`, then an indented hint line if any."""
+        where = f"{self.path}:{self.line}:{self.col}"
+        head = f"{where}: {self.severity}[{self.code}] "
+        head += f"{self.field}: {self.message}" if self.field else self.message
+        return f"{head}\n    hint: {self.hint}" if self.hint else head
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "severity": self.severity,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass(slots=True)
+class InputError(Exception):
+    """Raised when a file cannot be read as the record it should be; carries every problem found."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(p.render() for p in self.problems)
+
+
+class RulePackError(InputError):
+    """A rule pack could not be loaded: no verdict from it can be trusted."""
