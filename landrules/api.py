@@ -1,0 +1,80 @@
+"""Library entry points: load a rule pack, read parcels, and check them.
+
+`check_parcel` is pure; the reading functions turn every input problem into an `InputError`
+carrying located `Problem`s, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from landrules import yamlio
+from landrules.evaluate import Context, ProvisionVerdict
+from landrules.facts import flatten
+from landrules.model.parcel import Parcel
+from landrules.problems import InputError, Problem
+from landrules.rulepack import RulePack, known_fields, load_pack
+
+__all__ = ["Verdict", "check_file", "check_parcel", "load_rules", "read_parcel"]
+
+
+@dataclass(slots=True)
+class Verdict:
+    """The explained verdict on one parcel under one rule pack, per provision."""
+
+    source: str
+    parcel: Parcel
+    pack: RulePack
+    provisions: list[ProvisionVerdict]
+
+    @property
+    def application_date(self) -> date | None:
+        return self.parcel.application_date
+
+
+def read_parcel(path: str | Path, *, encoding: str | None = None) -> Parcel:
+    """Read and validate one parcel YAML file."""
+    doc = yamlio.load(path, encoding=encoding)
+    return parcel_from_document(doc)
+
+
+def parcel_from_document(doc: yamlio.Document) -> Parcel:
+    if not isinstance(doc.data, dict):
+        found = "a list" if isinstance(doc.data, list) else "a single value"
+        raise InputError(
+            [
+                Problem(
+                    doc.path,
+                    1,
+                    1,
+                    "not-a-mapping",
+                    f"expected a parcel record (a mapping), found {found}",
+                    hint='a parcel file starts with `schema_version: "1"` and a `parcel:` section',
+                )
+            ]
+        )
+    try:
+        return Parcel.model_validate(doc.data)
+    except ValidationError as err:
+        raise InputError(
+            yamlio.validation_problems(doc, err, known_fields=known_fields(Parcel))
+        ) from None
+
+
+def check_parcel(pack: RulePack, parcel: Parcel, source: str = "<parcel>") -> Verdict:
+    """Evaluate every provision of the pack on the parcel."""
+    ctx = Context(flatten(parcel), pack.params)
+    return Verdict(source, parcel, pack, [p.evaluate(ctx) for p in pack.provisions])
+
+
+def check_file(pack: RulePack, path: str | Path, *, encoding: str | None = None) -> Verdict:
+    return check_parcel(pack, read_parcel(path, encoding=encoding), str(path))
+
+
+def load_rules(directory: str | Path | None = None) -> RulePack:
+    """The shipped pack when `directory` is None."""
+    return load_pack(Path(directory) if directory is not None else None)

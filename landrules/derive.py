@@ -1,0 +1,418 @@
+"""Derived quantities: what the engine computes from stated facts, labelled as its own reading.
+
+The source text sets no formula; plot ratio here is counted floor area ÷ land area, and the other
+figures follow from the provisions' words as explained in each label. Every function returns a
+value or an `Unknown` naming the facts it still needs, never a default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from landrules.logic import Ambiguity, Unknown, merge_unique
+from landrules.model.parcel import Building, LandUse
+
+Facts = Mapping[str, Any]
+Params = Mapping[str, list[str]]
+
+_TWO_PLACES = Decimal("0.01")
+_HIGH_STOREY_M = Decimal(8)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A quantity known only to lie between two bounds, because the text admits several readings."""
+
+    low: Decimal
+    high: Decimal
+    ambiguity: Ambiguity
+
+    def __str__(self) -> str:
+        return f"{self.low} … {self.high}"
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    name: str
+    zh: str
+    en: str
+    unit: str
+    inputs: tuple[str, ...]
+    params: tuple[str, ...]
+    compute: Callable[[Facts, Params], Any]
+    decides: bool = True  # False: informative only, never used by a condition
+
+
+CODES_DISAGREE = Ambiguity(
+    "land-use-codes-disagree",
+    "同一用途的各分类代码对是否属于工业用地说法不一",
+    "the codes given for one land use disagree on whether it is industrial",
+)
+MIXED_CLASS = Ambiguity(
+    "land-use-code-too-coarse",
+    "所给代码为包含工业及其他用途的大类（如 06 工矿仓储用地），无法判断是否为工业用地",
+    "the code is a first-level class holding industrial and other uses (e.g. 06): too coarse",
+)
+UNRECOGNISED_SUBCLASS = Ambiguity(
+    "unrecognised-industrial-subclass",
+    "规划用地分类为未列明的工业子类",
+    "the planning class is an industrial sub-class the rule pack does not list",
+)
+INDICATOR_RANGE = Ambiguity(
+    "indicator-is-a-range",
+    "宗地只给出容积率区间，原文未说明“容积率控制指标”取区间中的哪个数",
+    "the parcel gives only a plot-ratio range; the text does not say which number is the "
+    "“容积率控制指标” (plot-ratio control indicator)",
+)
+
+_YDYH_SUBCLASS = {"100101": "M1", "100102": "M2", "100103": "M3"}
+
+
+def _classify(use: LandUse, params: Params) -> str | Ambiguity | None:
+    """'industrial' / 'non_industrial' from the codes; the free text is shown, never parsed."""
+    votes: list[str | Ambiguity] = []
+    if use.gbt21010 is not None:
+        votes.append(_vote(use.gbt21010, params, "industrial_gbt21010", "coarse_gbt21010"))
+    if use.ydyh is not None:
+        votes.append(_vote(use.ydyh, params, "industrial_ydyh", "coarse_ydyh"))
+    if use.planning_class is not None:
+        code = use.planning_class
+        if code in params.get("industrial_planning_classes", ()):
+            votes.append("industrial")
+        elif code.startswith("M"):
+            votes.append(UNRECOGNISED_SUBCLASS)
+        else:
+            votes.append("non_industrial")
+    if not votes:
+        return None
+    for vote in votes:
+        if isinstance(vote, Ambiguity):
+            return vote
+    return votes[0] if len(set(votes)) == 1 else CODES_DISAGREE
+
+
+def _vote(code: str, params: Params, industrial: str, coarse: str) -> str | Ambiguity:
+    if code in params.get(industrial, ()):
+        return "industrial"
+    if code in params.get(coarse, ()):
+        return MIXED_CLASS
+    return "non_industrial"
+
+
+def _use_class(which: str) -> Callable[[Facts, Params], Any]:
+    key = f"land_use.{which}"
+
+    def compute(facts: Facts, params: Params) -> Any:
+        use = facts.get(key)
+        if use is None:
+            return Unknown(missing=(key,))
+        found = _classify(use, params)
+        if found is None:
+            return Unknown(missing=(key,))
+        if isinstance(found, Ambiguity):
+            return Unknown(ambiguities=(found,))
+        return found
+
+    return compute
+
+
+def _subclass(use: LandUse | None) -> str | None:
+    if use is None:
+        return None
+    if use.planning_class in ("M0", "M1", "M2", "M3"):
+        return use.planning_class
+    return _YDYH_SUBCLASS.get(use.ydyh or "")
+
+
+def _subclass_changed(facts: Facts, _params: Params) -> Any:
+    before = _subclass(facts.get("land_use.current"))
+    after = _subclass(facts.get("land_use.proposed"))
+    if before is None or after is None:
+        missing = tuple(
+            k for k, v in (("land_use.current", before), ("land_use.proposed", after)) if v is None
+        )
+        return Unknown(missing=missing)
+    return before != after
+
+
+def _areas(facts: Facts, stage: str) -> tuple[Decimal | None, Decimal | None, tuple[str, ...]]:
+    """(production, non-production) counted floor area before or after the project."""
+    buildings: list[Building] | None = facts.get("buildings")
+    if buildings is not None:
+        keep = ("existing", "removed") if stage == "before" else ("existing", "added")
+        sums = {"production": Decimal(0), "non_production": Decimal(0)}
+        for building in buildings:
+            for floor in building.floors:
+                if floor.change in keep:
+                    sums[building.use] += floor.area_m2
+        return sums["production"], sums["non_production"], ()
+    prod_key = f"floor_area.{stage}.production_m2"
+    non_key = f"floor_area.{stage}.non_production_m2"
+    prod, non = facts.get(prod_key), facts.get(non_key)
+    missing = tuple(k for k, v in ((prod_key, prod), (non_key, non)) if v is None)
+    return prod, non, missing
+
+
+def _floor_area(stage: str) -> Callable[[Facts, Params], Any]:
+    def compute(facts: Facts, _params: Params) -> Any:
+        prod, non, missing = _areas(facts, stage)
+        if missing:
+            return Unknown(missing=missing)
+        return prod + non
+
+    return compute
+
+
+def _added(use: str) -> Callable[[Facts, Params], Any]:
+    index = 0 if use == "production" else 1
+
+    def compute(facts: Facts, _params: Params) -> Any:
+        before, after = _areas(facts, "before")[index], _areas(facts, "after")[index]
+        if before is None or after is None:
+            needed = (
+                (f"floor_area.before.{use}_m2", before),
+                (f"floor_area.after.{use}_m2", after),
+            )
+            return Unknown(missing=tuple(k for k, v in needed if v is None))
+        return after - before
+
+    return compute
+
+
+def _plot_ratio(stage: str) -> Callable[[Facts, Params], Any]:
+    area_of = _floor_area(stage)
+
+    def compute(facts: Facts, params: Params) -> Any:
+        area = area_of(facts, params)
+        land = facts.get("parcel.land_area_m2")
+        if isinstance(area, Unknown) or land is None:
+            missing = merge_unique(
+                () if land is not None else ("parcel.land_area_m2",),
+                area.missing if isinstance(area, Unknown) else (),
+            )
+            return Unknown(missing=missing)
+        return area / land
+
+    return compute
+
+
+def _land_index_plot_ratio(stage: str) -> Callable[[Facts, Params], Any]:
+    """Storeys higher than 8 m count twice (land-index method); needs every storey height."""
+    keep = ("existing", "removed") if stage == "before" else ("existing", "added")
+
+    def compute(facts: Facts, _params: Params) -> Any:
+        buildings: list[Building] | None = facts.get("buildings")
+        land = facts.get("parcel.land_area_m2")
+        if buildings is None or land is None:
+            return Unknown(
+                missing=("buildings",) if buildings is None else ("parcel.land_area_m2",)
+            )
+        total = Decimal(0)
+        for building in buildings:
+            for floor in building.floors:
+                if floor.change not in keep:
+                    continue
+                if floor.storey_height_m is None:
+                    return Unknown(missing=("buildings.floors.storey_height_m",))
+                total += floor.area_m2 * (2 if floor.storey_height_m > _HIGH_STOREY_M else 1)
+        return total / land
+
+    return compute
+
+
+def _above_indicator(facts: Facts, _params: Params) -> Any:
+    """Approved factory floor area minus what the indicator allows on this land, floored at 0."""
+    approved = facts.get("new_land.approved_factory_floor_area_m2")
+    land = facts.get("parcel.land_area_m2")
+    indicator = facts.get("new_land.plot_ratio_indicator")
+    low_ratio = facts.get("new_land.plot_ratio_range.min")
+    high_ratio = facts.get("new_land.plot_ratio_range.max")
+    missing = tuple(
+        k
+        for k, v in (
+            ("new_land.approved_factory_floor_area_m2", approved),
+            ("parcel.land_area_m2", land),
+        )
+        if v is None
+    )
+    if indicator is None and (low_ratio is None or high_ratio is None):
+        missing += ("new_land.plot_ratio_indicator",)
+    if missing:
+        return Unknown(missing=missing)
+    if indicator is not None:
+        return max(Decimal(0), approved - indicator * land)
+    low = max(Decimal(0), approved - high_ratio * land)
+    high = max(Decimal(0), approved - low_ratio * land)
+    return low if low == high else Span(low, high, INDICATOR_RANGE)
+
+
+_USE_PARAMS = (
+    "industrial_gbt21010",
+    "coarse_gbt21010",
+    "industrial_ydyh",
+    "coarse_ydyh",
+    "industrial_planning_classes",
+)
+
+DERIVATIONS: dict[str, Derivation] = {
+    d.name: d
+    for d in (
+        Derivation(
+            "current_use_class",
+            "现状用途类别",
+            "class of the current land use",
+            "",
+            ("land_use.current",),
+            _USE_PARAMS,
+            _use_class("current"),
+        ),
+        Derivation(
+            "proposed_use_class",
+            "项目实施后用途类别",
+            "class of the land use after the project",
+            "",
+            ("land_use.proposed",),
+            _USE_PARAMS,
+            _use_class("proposed"),
+        ),
+        Derivation(
+            "planned_use_class",
+            "规划用途类别",
+            "class of the planned land use",
+            "",
+            ("land_use.planned",),
+            _USE_PARAMS,
+            _use_class("planned"),
+        ),
+        Derivation(
+            "industrial_subclass_changed",
+            "工业用地子类是否改变",
+            "industrial sub-class changes (M1/M2/M3/M0)",
+            "",
+            ("land_use.current", "land_use.proposed"),
+            (),
+            _subclass_changed,
+        ),
+        Derivation(
+            "floor_area_before_m2",
+            "项目实施前计容建筑面积",
+            "counted floor area before",
+            "m²",
+            ("floor_area.before", "buildings"),
+            (),
+            _floor_area("before"),
+        ),
+        Derivation(
+            "floor_area_after_m2",
+            "项目实施后计容建筑面积",
+            "counted floor area after",
+            "m²",
+            ("floor_area.after", "buildings"),
+            (),
+            _floor_area("after"),
+        ),
+        Derivation(
+            "production_floor_area_added_m2",
+            "新增生产性用房面积",
+            "production floor area added",
+            "m²",
+            ("floor_area", "buildings"),
+            (),
+            _added("production"),
+        ),
+        Derivation(
+            "non_production_floor_area_added_m2",
+            "新增非生产性用房面积",
+            "non-production floor area added",
+            "m²",
+            ("floor_area", "buildings"),
+            (),
+            _added("non_production"),
+        ),
+        Derivation(
+            "plot_ratio_before",
+            "项目实施前容积率",
+            "plot ratio before",
+            "",
+            ("parcel.land_area_m2", "floor_area.before", "buildings"),
+            (),
+            _plot_ratio("before"),
+        ),
+        Derivation(
+            "plot_ratio_after",
+            "项目实施后容积率",
+            "plot ratio after",
+            "",
+            ("parcel.land_area_m2", "floor_area.after", "buildings"),
+            (),
+            _plot_ratio("after"),
+        ),
+        Derivation(
+            "plot_ratio_before_land_index",
+            "项目实施前容积率（层高超过8米按两倍计）",
+            "plot ratio before, storeys over 8 m counted twice",
+            "",
+            ("parcel.land_area_m2", "buildings"),
+            (),
+            _land_index_plot_ratio("before"),
+            decides=False,
+        ),
+        Derivation(
+            "plot_ratio_after_land_index",
+            "项目实施后容积率（层高超过8米按两倍计）",
+            "plot ratio after, storeys over 8 m counted twice",
+            "",
+            ("parcel.land_area_m2", "buildings"),
+            (),
+            _land_index_plot_ratio("after"),
+            decides=False,
+        ),
+        Derivation(
+            "factory_floor_area_above_indicator_m2",
+            "厂房面积高于容积率控制指标的部分",
+            "factory floor area above the plot-ratio control indicator",
+            "m²",
+            (
+                "new_land.approved_factory_floor_area_m2",
+                "parcel.land_area_m2",
+                "new_land.plot_ratio_indicator",
+                "new_land.plot_ratio_range",
+            ),
+            (),
+            _above_indicator,
+        ),
+    )
+}
+
+
+def display(value: Any, name: str = "") -> str:
+    """How a fact or quantity is shown to people: ratios to 2 places, areas to 0.01 m²."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        if name.startswith("plot_ratio") or name.endswith(("indicator", ".min", ".max")):
+            return str(value.quantize(_TWO_PLACES))
+        if name.endswith("_m2"):
+            return f"{value.quantize(_TWO_PLACES)} m²"
+        return str(value)
+    if isinstance(value, Span):
+        return f"{display(value.low, name)} … {display(value.high, name)}"
+    if isinstance(value, LandUse):
+        parts = [
+            f"{label} {code}"
+            for label, code in (
+                ("GB/T 21010", value.gbt21010),
+                ("GB 50137", value.planning_class),
+                ("用地用海", value.ydyh),
+            )
+            if code is not None
+        ]
+        if value.text is not None:
+            parts.append(value.text)
+        return ", ".join(parts)
+    if isinstance(value, list):
+        return ", ".join(display(v) for v in value)
+    return str(value)

@@ -1,0 +1,1 @@
+"""Pydantic models of what landrules reads: parcel records and rule packs."""

@@ -1,0 +1,268 @@
+"""The parcel record: every fact the three provisions can ask about, each optional.
+
+A fact left out is *unknown*, never false or zero: the evaluator names it as missing instead of
+guessing. Enumerated values are English words; the Chinese term printed on the documents is
+accepted as a synonym (both are listed in docs/parcel-format.md).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from landrules.model.types import AreaM2, AreaOrZeroM2, IsoDate, LengthM, Ratio, Text, YesNo
+
+
+def _synonyms(table: dict[str, str]) -> BeforeValidator:
+    """Accept the Chinese term for an enumerated value as well as the English word."""
+
+    def accept(value: Any) -> Any:
+        return table.get(value, value) if isinstance(value, str) else value
+
+    return BeforeValidator(accept)
+
+
+LandSupply = Annotated[
+    Literal["existing", "newly_supplied"],
+    _synonyms(
+        {
+            "现有工业用地": "existing",
+            "现有": "existing",
+            "新增工业用地": "newly_supplied",
+            "新增": "newly_supplied",
+        }
+    ),
+]
+LandTenure = Annotated[
+    Literal["granted", "allocated", "other"],
+    _synonyms({"出让": "granted", "划拨": "allocated", "其他": "other"}),
+]
+ProjectKind = Annotated[
+    Literal["technical_renovation", "other"],
+    _synonyms(
+        {
+            "技术改造": "technical_renovation",
+            "技术改造项目": "technical_renovation",
+            "技改": "technical_renovation",
+            "其他": "other",
+        }
+    ),
+]
+Work = Annotated[
+    Literal[
+        "expand_production_buildings",
+        "new_multistorey_factory",
+        "extend_multistorey_factory",
+        "rebuild_multistorey_factory",
+        "in_situ_rebuild_or_extension",
+        "other_buildings",
+    ],
+    _synonyms(
+        {
+            "扩大生产性用房": "expand_production_buildings",
+            "新建多层厂房": "new_multistorey_factory",
+            "扩建多层厂房": "extend_multistorey_factory",
+            "翻建多层厂房": "rebuild_multistorey_factory",
+            "原地改扩建": "in_situ_rebuild_or_extension",
+            "其他建筑": "other_buildings",
+        }
+    ),
+]
+ApprovalStatus = Annotated[
+    Literal["given", "refused", "not_stated"],
+    _synonyms(
+        {
+            "已取得": "given",
+            "符合": "given",
+            "未通过": "refused",
+            "不符合": "refused",
+            "未说明": "not_stated",
+        }
+    ),
+]
+BuildingUse = Annotated[
+    Literal["production", "non_production"],
+    _synonyms({"生产性": "production", "生产性用房": "production", "非生产性": "non_production"}),
+]
+FloorChange = Annotated[
+    Literal["existing", "added", "removed"],
+    _synonyms({"现有": "existing", "新增": "added", "拆除": "removed"}),
+]
+
+GbT21010Code = Annotated[str, Field(pattern=r"^[0-9]{2}(?:[0-9]{1,2})?$")]
+PlanningClass = Annotated[str, Field(pattern=r"^[A-Z][0-9A-Z]{0,3}$")]
+YdyhCode = Annotated[str, Field(pattern=r"^[0-9]{2}(?:[0-9]{2}(?:[0-9]{2})?)?$")]
+
+
+class Record(BaseModel):
+    """Unknown keys are errors: a misspelled fact must never be read as a missing one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class ParcelIdentity(Record):
+    code: Text | None = Field(
+        None, title="宗地代码 / 宗地号", description="Parcel code, kept as text."
+    )
+    name: Text | None = Field(None, title="名称", description="A name for the parcel or project.")
+    location: Text | None = Field(None, title="坐落", description="Location as on the certificate.")
+    holder: Text | None = Field(None, title="权利人", description="Land-use right holder.")
+    land_area_m2: AreaM2 | None = Field(
+        None, title="用地面积（平方米）", description="Site area in m²."
+    )
+    land_supply: LandSupply | None = Field(
+        None,
+        title="现有工业用地 / 新增工业用地",
+        description="Whether this is existing industrial land or newly supplied industrial land.",
+    )
+    land_tenure: LandTenure | None = Field(
+        None,
+        title="土地取得方式（出让 / 划拨）",
+        description="How the land-use right was obtained.",
+    )
+
+
+class LandUse(Record):
+    """One land-use description; codes are text (`0601` is a code, never the number 385)."""
+
+    text: Text | None = Field(
+        None, title="用途（文字）", description="Use as written, e.g. 工业用地."
+    )
+    gbt21010: GbT21010Code | None = Field(
+        None,
+        title="GB/T 21010 土地利用现状分类代码",
+        description="e.g. 0601 (工业用地); legacy 061.",
+    )
+    planning_class: PlanningClass | None = Field(
+        None,
+        title="GB 50137 用地分类（含地方 M0）",
+        description="e.g. M, M1, M2, M3, local M0, R2, B1.",
+    )
+    ydyh: YdyhCode | None = Field(
+        None, title="国土空间用地用海分类代码", description="e.g. 1001, 100102."
+    )
+
+
+class LandUses(Record):
+    current: LandUse | None = Field(None, title="现状用途", description="Use now (registered).")
+    proposed: LandUse | None = Field(
+        None, title="项目实施后用途", description="Use after the project."
+    )
+    planned: LandUse | None = Field(
+        None, title="规划用途", description="Use in the current statutory (detailed) plan."
+    )
+
+
+class NearTermPlan(Record):
+    redevelopment_scheduled: YesNo | None = Field(
+        None,
+        title="近期建设规划是否安排改造",
+        description="Whether the near-term construction plan schedules its redevelopment.",
+    )
+    plan: Text | None = Field(None, title="近期建设规划名称 / 期限", description="Which plan.")
+
+
+class Project(Record):
+    kind: ProjectKind | None = Field(None, title="项目类型", description="e.g. 技术改造项目.")
+    works: list[Work] | None = Field(
+        None, min_length=1, title="建设内容", description="What is built; one or more."
+    )
+    description: Text | None = Field(None, title="项目说明")
+
+
+class FloorAreaSplit(Record):
+    production_m2: AreaOrZeroM2 | None = Field(
+        None, title="生产性用房（厂房）计容建筑面积", description="Production / factory floor area."
+    )
+    non_production_m2: AreaOrZeroM2 | None = Field(
+        None, title="非生产性用房计容建筑面积", description="Offices, dormitories, canteens, …"
+    )
+
+
+class FloorArea(Record):
+    before: FloorAreaSplit | None = Field(None, title="项目实施前")
+    after: FloorAreaSplit | None = Field(None, title="项目实施后")
+
+
+class Floor(Record):
+    area_m2: AreaM2 = Field(
+        title="本层计容建筑面积", description="Counted floor area of this storey."
+    )
+    storey_height_m: LengthM | None = Field(None, title="层高（米）")
+    change: FloorChange = Field(
+        title="变化", description="existing (before and after), added, or removed by the project."
+    )
+    level: Text | None = Field(None, title="楼层")
+
+
+class Building(Record):
+    name: Text | None = Field(None, title="建筑名称 / 幢号")
+    use: BuildingUse = Field(title="用途（生产性 / 非生产性）")
+    floors: list[Floor] = Field(min_length=1, title="各层")
+
+
+class Approval(Record):
+    status: ApprovalStatus = Field(title="状态", description="given, refused or not_stated.")
+    document: Text | None = Field(None, title="文号", description="Document number, if any.")
+    date: IsoDate | None = Field(None, title="日期")
+
+
+class OtherApproval(Approval):
+    name: Text = Field(title="名称", description="e.g. 安全评价, 节能审查.")
+
+
+class Approvals(Record):
+    urban_rural_planning: Approval | None = Field(
+        None, title="符合城乡规划", description="Planning compliance (e.g. 建设工程规划许可证)."
+    )
+    environmental: Approval | None = Field(
+        None, title="符合环保要求", description="Environmental compliance (环评批复 / 备案)."
+    )
+    relevant_rules: Approval | None = Field(
+        None, title="符合有关规定", description="Compliance with the relevant rules (P3)."
+    )
+    factory_floor_area: Approval | None = Field(
+        None, title="厂房面积经批准", description="Approval of the factory floor area (P2)."
+    )
+    other: list[OtherApproval] | None = Field(None, title="其他审批")
+
+
+class PlotRatioRange(Record):
+    min: Ratio | None = Field(None, title="容积率下限")
+    max: Ratio | None = Field(None, title="容积率上限")
+
+
+class NewLand(Record):
+    plot_ratio_indicator: Ratio | None = Field(
+        None, title="容积率控制指标", description="The single control indicator, where known."
+    )
+    plot_ratio_range: PlotRatioRange | None = Field(
+        None, title="规划条件容积率区间", description="Range in the planning conditions."
+    )
+    approved_factory_floor_area_m2: AreaM2 | None = Field(
+        None, title="经批准建设厂房面积", description="Approved factory floor area, m²."
+    )
+
+
+class Parcel(Record):
+    """A parcel record as written in a parcel YAML file (schema_version 1)."""
+
+    schema_version: Literal["1"] = Field(title="格式版本")
+    parcel: ParcelIdentity | None = Field(None, title="宗地")
+    land_use: LandUses | None = Field(None, title="用途")
+    near_term_plan: NearTermPlan | None = Field(None, title="近期建设规划")
+    project: Project | None = Field(None, title="项目")
+    floor_area: FloorArea | None = Field(None, title="计容建筑面积")
+    buildings: list[Building] | None = Field(None, min_length=1, title="建筑（逐幢）")
+    approvals: Approvals | None = Field(None, title="审批与合规")
+    new_land: NewLand | None = Field(None, title="新增工业用地指标")
+    application_date: IsoDate | None = Field(None, title="申请日期")
+
+    @model_validator(mode="after")
+    def _one_way_to_give_floor_area(self) -> Parcel:
+        if self.floor_area is not None and self.buildings is not None:
+            raise ValueError(
+                "give floor areas as floor_area (totals) or as buildings (per storey), not both"
+            )
+        return self

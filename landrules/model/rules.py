@@ -1,0 +1,176 @@
+"""Rule-pack files: the provisions, their conditions and the law's words each one encodes.
+
+Conditions are data drawn from a closed set of kinds; the engine interprets them and nothing in
+a rule file is ever executed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from landrules.model.types import Decimal_, IsoDate, PlainInt, Text
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+FactName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$")]
+
+
+class RuleData(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Label(RuleData):
+    """A label in both languages; the Chinese term is the one officials use."""
+
+    zh: Text
+    en: Text
+
+
+class Citation(RuleData):
+    document: Text = Field(
+        description="Document number of the text quoted, e.g. 慈经信建〔2019〕13号."
+    )
+    clause: Text = Field(description="Clause of that document, e.g. 一(三).")
+    describes: Text | None = Field(
+        None, description="The document the quoted text describes (not quoted itself)."
+    )
+
+
+class _Leaf(RuleData):
+    id: Id
+    label: Label
+    quote: str | None = Field(
+        None, description="The verbatim words of the source this condition encodes."
+    )
+    action: Label | None = Field(None, description="What an applicant would do to meet it.")
+
+
+class Equals(_Leaf):
+    kind: Literal["equals"]
+    fact: FactName
+    value: str
+
+
+class In(_Leaf):
+    kind: Literal["in"]
+    fact: FactName
+    values: list[str] = Field(min_length=1)
+
+
+class IncludesAny(_Leaf):
+    kind: Literal["includes_any"]
+    fact: FactName
+    values: list[str] = Field(min_length=1)
+
+
+class Compare(_Leaf):
+    kind: Literal["compare"]
+    fact: FactName
+    op: Literal["gt", "ge", "lt", "le"]
+    value: Decimal_ | None = None
+    than: FactName | None = Field(None, description="Compare with another fact instead of a value.")
+
+
+class Given(_Leaf):
+    kind: Literal["given"]
+    fact: FactName
+
+
+class _Group(RuleData):
+    id: Id
+    label: Label
+    quote: str | None = None
+
+
+class All(_Group):
+    kind: Literal["all"]
+    conditions: list[Condition] = Field(min_length=1)
+
+
+class Any_(_Group):
+    kind: Literal["any"]
+    conditions: list[Condition] = Field(min_length=1)
+
+
+class Not(_Group):
+    kind: Literal["not"]
+    condition: Condition
+
+
+Condition = Annotated[
+    Union[All, Any_, Not, Equals, In, IncludesAny, Compare, Given],  # noqa: UP007
+    Field(discriminator="kind"),
+]
+CONDITION_KINDS = ("all", "any", "not", "equals", "in", "includes_any", "compare", "given")
+
+
+class Outcome(RuleData):
+    kind: Literal["waiver", "permission"]
+    label: Label
+    quote: str
+    covers: FactName | None = Field(
+        None, description="The derived quantity the outcome covers, e.g. the waived floor area."
+    )
+
+
+class Review(RuleData):
+    """A needs-review trigger: something an official would weigh that the text does not settle."""
+
+    id: Id
+    label: Label
+    explanation: Label
+    when: Condition
+
+
+class Advisory(RuleData):
+    """A note shown with every verdict of the provision; it never decides anything."""
+
+    id: Id
+    text: Label
+
+
+class Provision(RuleData):
+    id: Id
+    title: Label
+    citation: Citation
+    outcome: Outcome
+    conditions: Condition
+    quantities: list[FactName] = Field(default_factory=list)
+    reviews: list[Review] = Field(default_factory=list)
+    advisories: list[Advisory] = Field(default_factory=list)
+
+
+class DatedNote(RuleData):
+    date: IsoDate | None = None
+    note: Label
+
+
+class LineSpan(RuleData):
+    first: Annotated[PlainInt, Field(ge=1)]
+    last: Annotated[PlainInt, Field(ge=1)]
+
+
+class PackMeta(RuleData):
+    """`pack.yaml`: what the pack is, where its text comes from, and what it does not claim."""
+
+    id: Id
+    version: Text
+    title: Label
+    source: Text = Field(description="File holding the verbatim source text, beside pack.yaml.")
+    source_clause_lines: LineSpan = Field(
+        description="Lines of the source file holding the cited clause; quotes must be in them."
+    )
+    citation: Citation
+    effective_from: DatedNote | None = None
+    effective_until: DatedNote | None = None
+    notes: list[Label] = Field(default_factory=list)
+    provisions: list[Text] = Field(min_length=1, description="Provision files, in order.")
+    parameters: dict[Id, list[str]] = Field(default_factory=dict)
+
+
+All.model_rebuild()
+Any_.model_rebuild()
+Not.model_rebuild()
+Review.model_rebuild()
+Provision.model_rebuild()

@@ -1,0 +1,1 @@
+"""Renderings of verdicts and problems; the only package that prints through rich."""

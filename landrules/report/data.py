@@ -1,0 +1,145 @@
+"""The verdict as plain data: the single structure that JSON output and tests read.
+
+Versioned (`schema_version`); values are text so that decimals keep every digit and codes such
+as `0601` are never numbers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from landrules.api import Verdict
+from landrules.derive import DERIVATIONS, Span, display
+from landrules.evaluate import ProvisionVerdict, Quantity, Step
+from landrules.logic import Ambiguity, Unknown
+from landrules.model.parcel import LandUse
+
+SCHEMA_VERSION = 1
+QUANTITY_BASIS = {
+    "zh": "本工具的计算，原文未规定计算方法",
+    "en": "computed by landrules; the text sets no formula",
+}
+
+
+def _label(model: Any) -> dict[str, str]:
+    return {"zh": model.zh, "en": model.en}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        return (
+            format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        )
+    if isinstance(value, Span):
+        return {"low": _value(value.low), "high": _value(value.high)}
+    if isinstance(value, LandUse):
+        return value.model_dump(exclude_none=True)
+    if isinstance(value, list):
+        return [
+            _value(v)
+            if not hasattr(v, "model_dump")
+            else v.model_dump(mode="json", exclude_none=True)
+            for v in value
+        ]
+    return str(value)
+
+
+def _ambiguity(a: Ambiguity) -> dict[str, str]:
+    return {"id": a.id, "zh": a.zh, "en": a.en}
+
+
+def step_data(step: Step) -> dict[str, Any]:
+    cond = step.condition
+    data: dict[str, Any] = {
+        "id": cond.id,
+        "kind": cond.kind,
+        "label": _label(cond.label),
+        "quote": cond.quote,
+        "result": step.result.value,
+        "facts": {name: _value(v) for name, v in step.facts},
+        "missing_facts": list(step.missing),
+        "ambiguities": [_ambiguity(a) for a in step.ambiguities],
+    }
+    if step.children:
+        data["children"] = [step_data(c) for c in step.children]
+    return data
+
+
+def quantity_data(q: Quantity) -> dict[str, Any]:
+    d = DERIVATIONS[q.name]
+    unknown = isinstance(q.value, Unknown)
+    return {
+        "name": q.name,
+        "label": {"zh": d.zh, "en": d.en},
+        "unit": d.unit,
+        "value": None if unknown else _value(q.value),
+        "display": None if unknown else display(q.value, q.name),
+        "missing_facts": list(q.value.missing) if unknown else [],
+        "basis": QUANTITY_BASIS,
+    }
+
+
+def provision_data(pv: ProvisionVerdict) -> dict[str, Any]:
+    p = pv.provision
+    return {
+        "id": p.id,
+        "title": _label(p.title),
+        "citation": p.citation.model_dump(exclude_none=True),
+        "outcome": pv.outcome.value,
+        "outcome_kind": p.outcome.kind,
+        "outcome_label": _label(p.outcome.label),
+        "outcome_quote": p.outcome.quote,
+        "missing_facts": list(pv.missing),
+        "ambiguities": [_ambiguity(a) for a in pv.ambiguities],
+        "reviews": [
+            {
+                "id": f.review.id,
+                "label": _label(f.review.label),
+                "explanation": _label(f.review.explanation),
+                "from_text": False,
+            }
+            for f in pv.triggered
+        ],
+        "not_checked": [
+            {
+                "id": f.review.id,
+                "label": _label(f.review.label),
+                "missing_facts": list(f.step.missing),
+                "from_text": False,
+            }
+            for f in pv.pending
+        ],
+        "covers": quantity_data(pv.covered) if pv.covered else None,
+        "quantities": [quantity_data(q) for q in pv.quantities],
+        "conditions": step_data(pv.root),
+        "advisories": [
+            {"id": a.id, "text": _label(a.text), "from_text": False} for a in p.advisories
+        ],
+    }
+
+
+def verdict_data(verdict: Verdict) -> dict[str, Any]:
+    pack = verdict.pack
+    meta = pack.meta
+    identity = verdict.parcel.parcel
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "source": verdict.source,
+        "parcel": identity.model_dump(mode="json", include={"code", "name"}, exclude_none=True)
+        if identity
+        else {},
+        "application_date": verdict.application_date.isoformat()
+        if verdict.application_date
+        else None,
+        "pack": {
+            "id": meta.id,
+            "version": meta.version,
+            "sha256": pack.sha256,
+            "citation": meta.citation.model_dump(exclude_none=True),
+        },
+        "notes": [_label(n) for n in meta.notes],
+        "provisions": [provision_data(pv) for pv in verdict.provisions],
+    }
