@@ -272,24 +272,29 @@ class CompiledProvision:
                 triggered.append(ReviewFinding(review, step))
             elif step.result is Tri.UNKNOWN:
                 pending.append(ReviewFinding(review, step))
+        provision = self.provision
+        covers = provision.outcome.covers
+        covered = Quantity(covers, ctx.get(covers)) if covers else None
+        ambiguities = root.ambiguities if root.result is Tri.UNKNOWN else ()
+        if root.result is Tri.TRUE and covered and isinstance(covered.value, Span):
+            # the provision applies under every reading, but how much it covers depends on one
+            ambiguities = (covered.value.ambiguity,)
         if root.result is Tri.FALSE:
             outcome = Outcome.DOES_NOT_APPLY
         elif root.missing:
             outcome = Outcome.UNDETERMINED
-        elif root.result is Tri.UNKNOWN or triggered:
+        elif ambiguities or triggered:
             outcome = Outcome.NEEDS_REVIEW
         else:
             outcome = Outcome.APPLIES
-        provision = self.provision
-        covered = provision.outcome.covers
         return ProvisionVerdict(
             provision=provision,
             outcome=outcome,
             root=root,
             missing=root.missing if root.result is Tri.UNKNOWN else (),
-            ambiguities=root.ambiguities if root.result is Tri.UNKNOWN else (),
+            ambiguities=ambiguities,
             triggered=triggered,
             pending=pending,
             quantities=[Quantity(q, ctx.get(q)) for q in provision.quantities],
-            covered=Quantity(covered, ctx.get(covered)) if covered else None,
+            covered=covered,
         )
