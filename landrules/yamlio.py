@@ -1,0 +1,846 @@
+"""The project's only YAML reader: every scalar stays text, and every refusal is located.
+
+Parcel and rule files are read from libyaml's event stream by an iterative builder rather than with
+`yaml.safe_load`, because the typed loaders change values silently (`0601` -> 385, `no` -> False),
+keep the last of duplicate keys, and let tags, anchors and merge keys through. The measurements
+behind each choice are in the design note yaml-pitfalls.md §9.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import difflib
+import heapq
+import itertools
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from landrules.problems import InputError, Problem
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_MAX_BYTES",
+    "MAX_PROBLEMS",
+    "Document",
+    "Limits",
+    "load",
+    "load_text",
+    "locate",
+    "read_text",
+    "validation_problems",
+]
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_PROBLEMS = 50
+PURE_ENV = "LANDRULES_YAML_PURE"
+
+_DataPath = tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Caps applied before and while parsing, so hostile input fails fast and small."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = 64
+    max_nodes: int = 1_000_000
+    max_scalar_chars: int = 100_000
+    max_key_chars: int = 200
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True, slots=True)
+class _Marks:
+    """1-based (line, col) of every node and of every mapping key, by data path."""
+
+    values: dict[_DataPath, tuple[int, int]]
+    keys: dict[_DataPath, tuple[int, int]]
+
+
+@dataclass(slots=True)
+class Document:
+    """A loaded file: `data` holds only dicts, lists, str and None (plain null/~/empty)."""
+
+    path: str
+    text: str
+    data: object
+    _marks: _Marks | None = field(default=None, init=False, repr=False, compare=False)
+
+
+_HINTS = {
+    "anchor": "write the value out in full; anchors and aliases are refused",
+    "alias": "write the value out in full; anchors and aliases are refused",
+    "tag": "remove the tag: every value is read as text and typed by the schema",
+    "merge-key": "write the keys out in full",
+    "complex-key": "use a text key",
+    "duplicate-key": "remove one of them; other YAML readers would silently keep the last",
+    "multi-doc": "put each document in its own file",
+    "multiline-plain": "put it on one line, or quote it",
+    "too-deep": "flatten the structure",
+    "tab": "replace each tab with spaces",
+    "bad-char": "it is invisible or a control character: delete it, or retype the text",
+    "bad-indent": "indent with ordinary spaces; if it belongs to the text, quote the value",
+}
+
+
+def _error(
+    path: str, code: str, message: str, hint: str = "", line: int = 1, col: int = 1
+) -> InputError:
+    return InputError([Problem(path, line, col, code, message, hint=hint)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and decoding
+
+_GB18030_HINT = "the file looks like GB18030/GBK: save it as UTF-8, or pass --encoding gb18030"
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_GBK_AS_UTF8 = re.compile("[\u00c0-\u07ff]")
+
+
+def read_text(
+    path: str | Path, *, encoding: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> str:
+    """Read at most `max_bytes` and decode without guessing; a leading BOM is dropped."""
+    name = os.fspath(path)
+    try:
+        with Path(path).open("rb") as f:
+            raw = _read_capped(f, limits.max_bytes + 1)
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise _error(name, "unreadable", f"cannot read the file: {reason}", line=0, col=0) from None
+    if len(raw) > limits.max_bytes:
+        raise _error(name, "too-big", f"the file is larger than {limits.max_bytes} bytes")
+    return _decode(raw, name, encoding)
+
+
+def _read_capped(f: BinaryIO, cap: int) -> bytes:
+    """At most `cap` bytes, without allocating `cap` up front (a 10 MiB buffer costs 20 µs)."""
+    size = os.fstat(f.fileno()).st_size
+    chunk = min(size + 1, cap) if size else 1 << 16
+    parts: list[bytes] = []
+    while cap > 0:
+        data = f.read(min(chunk, cap))
+        if not data:
+            break
+        parts.append(data)
+        cap -= len(data)
+        chunk = 1 << 20
+    return b"".join(parts)
+
+
+def _decode(raw: bytes, name: str, encoding: str | None) -> str:
+    """Explicit encoding, else BOM, else strict UTF-8: GB18030 is only ever a hint."""
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            raise _error(name, "encoding", f"unknown encoding {encoding!r}") from None
+        return _strict(raw, name, "utf-8-sig" if codec == "utf-8" else codec, encoding)
+    for bom, codec, label in _BOMS:
+        if raw.startswith(bom):
+            return _strict(raw, name, codec, label)
+    _refuse_utf16_without_bom(raw, name)
+    text = _strict(raw, name, "utf-8", "UTF-8")
+    _refuse_ambiguous(raw, text, name)
+    return text
+
+
+def _strict(raw: bytes, name: str, codec: str, label: str) -> str:
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as e:
+        prefix = raw[: e.start].decode(codec, errors="replace")
+        line, col = _LineIndex(prefix).position(len(prefix))
+        message = (
+            f"line {line} is not valid {label}: "
+            f"byte 0x{raw[e.start]:02X} at byte offset {e.start} cannot be decoded"
+        )
+        hint = ""
+        gb_line = _gb18030_line(raw, e.start) if codec == "utf-8" else None
+        if gb_line is not None:
+            message += f"; read as GB18030 the line says {_quote(gb_line)}"
+            hint = _GB18030_HINT
+        raise _error(name, "encoding", message, hint, line, col) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _gb18030_line(raw: bytes, offset: int) -> str | None:
+    """The line around `offset` read as GB18030, when the whole file decodes that way."""
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    start = max(raw.rfind(b"\n", 0, offset), raw.rfind(b"\r", 0, offset)) + 1
+    ends = [i for i in (raw.find(b"\n", offset), raw.find(b"\r", offset)) if i >= 0]
+    return raw[start : min(ends, default=len(raw))].decode("gb18030").strip()
+
+
+def _refuse_utf16_without_bom(raw: bytes, name: str) -> None:
+    """Many NUL bytes in the first 4 KB mean UTF-16 saved without a byte order mark."""
+    sample = raw[:4096]
+    nuls = sample.count(0)
+    if not nuls or nuls * 8 < len(sample):
+        return
+    variant = "utf-16-le" if sample[1::2].count(0) >= sample[0::2].count(0) else "utf-16-be"
+    raise _error(
+        name,
+        "encoding",
+        f"the file looks like {variant.upper()} without a byte order mark",
+        f"save it as UTF-8, or pass --encoding {variant}",
+    )
+
+
+def _refuse_ambiguous(raw: bytes, text: str, name: str) -> None:
+    """Refuse text with no CJK but GBK-looking letters: GBK '某某' is also valid UTF-8 'ĳĳ'."""
+    if text.isascii() or _CJK.search(text):
+        return
+    first = next((m for m in _GBK_AS_UTF8.finditer(text) if m.group().isalpha()), None)
+    if first is None:
+        return
+    try:
+        as_gb = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return
+    if not _CJK.search(as_gb):
+        return
+    index = _LineIndex(text)
+    line, col = index.position(first.start())
+    utf8_line = index.line_text(line).strip()
+    gb_line = _LineIndex(as_gb).line_text(line).strip()
+    raise _error(
+        name,
+        "encoding",
+        f"the encoding is ambiguous: as UTF-8 this line reads {_quote(utf8_line)}, "
+        f"as GB18030 it reads {_quote(gb_line)}",
+        "if the UTF-8 reading is right pass --encoding utf-8; otherwise save the file as "
+        "UTF-8, or pass --encoding gb18030",
+        line,
+        col,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Character scan
+
+_BAD_CHARS = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff"
+)
+_SUSPECT = re.compile(f"[\t{_BAD_CHARS}]")
+_ESCAPED_BAD = re.compile(f"[{_BAD_CHARS}]")
+_ODD_INDENT = re.compile(" *[\u3000\u00a0]")
+_ODD_INDENT_AFTER_BREAK = re.compile("[\n\r] *[\u3000\u00a0]")
+_BREAK = re.compile("\r\n|\r|\n")
+_MAX_HITS = 10_000  # a file of tabs on one line must not be walked to its end
+
+
+class _LineIndex:
+    """Maps string offsets to 1-based (line, col), counting CRLF, CR and LF as one break each."""
+
+    __slots__ = ("starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0, *(m.end() for m in _BREAK.finditer(text))]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def line_text(self, line: int) -> str:
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        return self.text[self.starts[line - 1] : end].rstrip("\r\n")
+
+
+def _char_name(ch: str) -> str:
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, '(control character)')}"
+
+
+def _odd_indents(text: str) -> Iterator[int]:
+    """Offsets of U+3000/NBSP in a line's leading whitespace (a leading character class is fast)."""
+    first = _ODD_INDENT.match(text)
+    if first:
+        yield first.end() - 1
+    for m in _ODD_INDENT_AFTER_BREAK.finditer(text):
+        yield m.end() - 1
+
+
+def _scan_chars(text: str, path: str) -> list[Problem]:
+    """Refuse characters that are invisible, break YAML, or make libyaml and PyYAML disagree.
+
+    One problem per line and kind: a tab-indented file gives one line each, not one per tab.
+    """
+    has_odd_space = "\u3000" in text or "\xa0" in text
+    if not has_odd_space and _SUSPECT.search(text) is None:
+        return []
+    index = _LineIndex(text)
+    found: dict[tuple[int, str], Problem] = {}
+    hits: Iterator[tuple[int, str]] = ((m.start(), m.group()) for m in _SUSPECT.finditer(text))
+    if has_odd_space:
+        hits = heapq.merge(hits, ((offset, "indent") for offset in _odd_indents(text)))
+    for offset, ch in itertools.islice(hits, _MAX_HITS):
+        if ch == "\t":
+            code, message = "tab", "tabs are not allowed in YAML files here; indent with spaces"
+        elif ch == "indent":
+            code = "bad-indent"
+            message = f"{_char_name(text[offset])} used as indentation; indent with ASCII spaces"
+        elif ch == "\ufeff":
+            code = "bad-char"
+            message = "a byte order mark (U+FEFF) in the middle of the file: were two files joined?"
+        else:
+            code, message = "bad-char", f"character {_char_name(ch)} is not allowed"
+        line, col = index.position(offset)
+        found.setdefault((line, code), Problem(path, line, col, code, message, hint=_HINTS[code]))
+        if len(found) > MAX_PROBLEMS:
+            break
+    return list(found.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the data from events
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_NEED = object()  # the mapping waits for a key
+_SKIP = object()  # the mapping's next value is dropped: its key was refused
+_UNSET = object()
+_IGNORED = object()  # a path step that no pydantic loc can name
+
+
+class _Stop(Exception):
+    """Ends the build once the problem list is full."""
+
+
+def _loader_class() -> type:
+    """libyaml when available; the pure parser on request, to check both give the same answers."""
+    if os.environ.get(PURE_ENV) == "1" or not getattr(yaml, "__with_libyaml__", False):
+        return yaml.BaseLoader
+    return yaml.CBaseLoader
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[18:] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _syntax_problem(path: str, text: str, exc: BaseException) -> Problem:
+    """libyaml's own words at its problem mark; any other exception is still a syntax error."""
+    line, col = 1, 1
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        if mark is not None:
+            line, col = mark.line + 1, mark.column + 1
+        message = exc.problem or str(exc)
+        if exc.context:
+            where = exc.context_mark
+            at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+            message += f" ({exc.context}{at})"
+    elif isinstance(exc, yaml.YAMLError):
+        message = str(exc).splitlines()[0]
+    else:
+        message = f"the YAML parser failed on this input ({type(exc).__name__}: {exc})"
+    index = _LineIndex(text)
+    nearby = [index.line_text(n) for n in (line - 1, line) if 0 < n <= len(index.starts)]
+    hint = ""
+    if any("：" in s for s in nearby):
+        hint = "a full-width colon '：' does not separate a key from its value: use ':' and a space"
+    return Problem(path, line, col, "syntax", message, hint=hint)
+
+
+def _dotted(path: Sequence[object]) -> str:
+    return ".".join(str(p) for p in path if p is not _IGNORED)
+
+
+def _node_path(
+    stack: list[tuple[Any, bool, object]], cur: Any, is_map: bool, key: object
+) -> _DataPath:
+    """Data path of the node being read, rebuilt from the builder's stack (only on errors)."""
+    parts: list[object] = []
+    for container, in_map, k in [*stack, (cur, is_map, key)]:
+        if container is not None:
+            parts.append((k if isinstance(k, str) else _IGNORED) if in_map else len(container))
+    return tuple(parts)
+
+
+class _Collector:
+    """Problems found while building; stops the build once the display cap is passed."""
+
+    __slots__ = ("duplicates", "path", "problems")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.duplicates: list[tuple[int, _DataPath, str]] = []
+
+    def add(self, mark: yaml.Mark, code: str, message: str, where: _DataPath) -> None:
+        self.problems.append(
+            Problem(
+                self.path,
+                mark.line + 1,
+                mark.column + 1,
+                code,
+                message,
+                _dotted(where),
+                _HINTS.get(code, ""),
+            )
+        )
+        if len(self.problems) > MAX_PROBLEMS:
+            raise _Stop
+
+
+def _check_properties(out: _Collector, ev: Any, where: _DataPath) -> None:
+    if ev.anchor is not None:
+        out.add(ev.start_mark, "anchor", f"anchor '&{ev.anchor}' is not allowed", where)
+    if ev.tag is not None:
+        out.add(ev.start_mark, "tag", f"tag '{_show_tag(ev.tag)}' is not allowed", where)
+
+
+def _key_ok(
+    out: _Collector, ev: ScalarEvent, mapping: dict[str, Any], where: _DataPath, limit: int
+) -> bool:
+    """Whether the scalar may be a key of `mapping`; records why not."""
+    value = ev.value
+    if not ev.style and value == "<<":
+        out.add(ev.start_mark, "merge-key", "the merge key '<<' is not allowed", where)
+    elif not value:
+        out.add(ev.start_mark, "bad-key", "a key must not be empty", where)
+    elif len(value) > limit:
+        out.add(ev.start_mark, "bad-key", f"a key is longer than {limit} characters", where)
+    elif value in mapping:
+        out.duplicates.append((len(out.problems), where, value))
+        out.add(ev.start_mark, "duplicate-key", f"duplicate key '{value}'", where)
+    else:
+        return True
+    return False
+
+
+def _build(text: str, path: str, limits: Limits) -> object:
+    """Turn the event stream into plain data, collecting every refusal in one pass.
+
+    The hot loop keeps no marks and no per-node metadata; a problem's data path is rebuilt from
+    the stack only when there is a problem.
+    """
+    out = _Collector(path)
+    max_nodes, max_depth = limits.max_nodes, limits.max_depth
+    max_scalar, max_key = limits.max_scalar_chars, limits.max_key_chars
+    root: object = _UNSET
+    empty = False
+    cur: Any = None
+    is_map = False
+    key: object = _NEED
+    stack: list[tuple[Any, bool, object]] = []
+    depth = nodes = docs = 0
+
+    events = yaml.parse(text, Loader=_loader_class())
+    next_event = events.__next__
+    try:
+        while True:
+            try:
+                ev = next_event()
+            except Exception as exc:  # libyaml also raises ValueError, IndexError... on fuzz
+                out.problems.append(_syntax_problem(path, text, exc))
+                break
+            cls = ev.__class__
+            if cls is ScalarEvent:
+                nodes += 1
+                value = ev.value
+                style = ev.style
+                as_key = is_map and key is _NEED
+                if nodes > max_nodes:
+                    where = _node_path(stack, cur, is_map, value if as_key else key)
+                    out.add(ev.start_mark, "too-big", f"more than {max_nodes} values", where)
+                    break
+                if ev.anchor is not None or ev.tag is not None:
+                    where = _node_path(stack, cur, is_map, value if as_key else key)
+                    _check_properties(out, ev, where)
+                if style == '"' and (bad := _ESCAPED_BAD.search(value)):
+                    where = _node_path(stack, cur, is_map, value if as_key else key)
+                    message = f"an escape here produces {_char_name(bad.group())}"
+                    out.add(ev.start_mark, "bad-char", message, where)
+                if as_key:
+                    if value in cur or not value or value == "<<" or len(value) > max_key:
+                        where = _node_path(stack, cur, True, value)
+                        key = value if _key_ok(out, ev, cur, where, max_key) else _SKIP
+                    else:
+                        key = value
+                    continue
+                if len(value) > max_scalar:
+                    message = f"a value is longer than {max_scalar} characters"
+                    out.add(ev.start_mark, "too-big", message, _node_path(stack, cur, is_map, key))
+                if not style:
+                    if value in _NULLS:
+                        empty = value == "" and cur is None
+                        value = None
+                    elif ev.start_mark.line != ev.end_mark.line:
+                        message = (
+                            f"this unquoted value continues on line {ev.end_mark.line + 1}, "
+                            "and YAML would join the lines with a space"
+                        )
+                        where = _node_path(stack, cur, is_map, key)
+                        out.add(ev.start_mark, "multiline-plain", message, where)
+                if is_map:
+                    if key is not _SKIP:
+                        cur[key] = value
+                    key = _NEED
+                elif cur is not None:
+                    cur.append(value)
+                else:
+                    root = value
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                nodes += 1
+                depth += 1
+                as_key = is_map and key is _NEED
+                if nodes > max_nodes or depth > max_depth or as_key or ev.anchor or ev.tag:
+                    where = _node_path(stack, cur, is_map, _IGNORED if as_key else key)
+                    if nodes > max_nodes:
+                        out.add(ev.start_mark, "too-big", f"more than {max_nodes} values", where)
+                        break
+                    if depth > max_depth:
+                        message = f"the data is nested deeper than {max_depth} levels"
+                        out.add(ev.start_mark, "too-deep", message, where)
+                        break
+                    _check_properties(out, ev, where)
+                    if as_key:
+                        message = "a key must be text, not a list or a mapping"
+                        out.add(ev.start_mark, "complex-key", message, where)
+                stack.append((cur, is_map, key))
+                is_map = cls is MappingStartEvent
+                cur = {} if is_map else []
+                key = _NEED
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                child = cur
+                cur, is_map, key = stack.pop()
+                depth -= 1
+                if is_map:
+                    if key is _NEED:  # the child was a (refused) complex key
+                        key = _SKIP
+                    else:
+                        if key is not _SKIP:
+                            cur[key] = child
+                        key = _NEED
+                elif cur is not None:
+                    cur.append(child)
+                else:
+                    root = child
+            elif cls is AliasEvent:
+                nodes += 1
+                as_key = is_map and key is _NEED
+                where = _node_path(stack, cur, is_map, _IGNORED if as_key else key)
+                out.add(ev.start_mark, "alias", f"alias '*{ev.anchor}' is not allowed", where)
+                if is_map:
+                    key = _SKIP if as_key else _NEED
+                elif cur is not None:
+                    cur.append(None)
+            elif cls is DocumentStartEvent:
+                docs += 1
+                if docs > 1:
+                    message = "a second YAML document is not allowed: one file holds one document"
+                    out.add(ev.start_mark, "multi-doc", message, ())
+                    break
+                if ev.tags:
+                    out.add(ev.start_mark, "tag", "%TAG directives are not allowed", ())
+            elif cls is StreamEndEvent:
+                break
+    except _Stop:
+        pass
+    finally:
+        events.close()
+
+    if out.problems:
+        problems = out.problems
+        if out.duplicates:
+            problems = _name_first_keys(text, problems, out.duplicates, limits)
+        raise InputError(_finish(problems))
+    if root is _UNSET or empty:
+        raise _error(path, "empty", "the file is empty")
+    return root
+
+
+def _name_first_keys(
+    text: str, problems: list[Problem], duplicates: list[tuple[int, _DataPath, str]], limits: Limits
+) -> list[Problem]:
+    """Name the first occurrence in duplicate-key messages; marks are read only now."""
+    keys = _index_marks(text, limits).keys
+    out = list(problems)
+    for i, key_path, name in duplicates:
+        first = keys.get(key_path)
+        if first is not None and i < len(out):
+            message = (
+                f"duplicate key '{name}' (first defined at line {first[0]}, column {first[1]})"
+            )
+            p = out[i]
+            out[i] = Problem(p.path, p.line, p.col, p.code, message, p.field, p.hint)
+    return out
+
+
+def _finish(problems: list[Problem]) -> list[Problem]:
+    """Sort by position and cap, so a broken file cannot flood the terminal."""
+    ordered = sorted(problems, key=lambda p: (p.line, p.col))
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    nxt = ordered[MAX_PROBLEMS]
+    message = f"more problems were found; only the first {MAX_PROBLEMS} are shown"
+    return [
+        *ordered[:MAX_PROBLEMS],
+        Problem(nxt.path, nxt.line, nxt.col, "too-many-errors", message),
+    ]
+
+
+def load_text(text: str, path: str, *, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Check the characters, then build the data; raises InputError with every problem found."""
+    if len(text) > limits.max_bytes:
+        raise _error(path, "too-big", f"the text is larger than {limits.max_bytes} bytes")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    problems = _scan_chars(text, path)
+    if problems:
+        raise InputError(_finish(problems))
+    return Document(path, text, _build(text, path, limits))
+
+
+def load(
+    path: str | Path, *, encoding: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Document:
+    """Read, decode and load one file."""
+    text = read_text(path, encoding=encoding, limits=limits)
+    return load_text(text, os.fspath(path), limits=limits)
+
+
+# ---------------------------------------------------------------------------------------------
+# Locating nodes (error path only)
+
+
+def _index_marks(text: str, limits: Limits | None = None) -> _Marks:
+    """Re-parse with marks, tolerating whatever the builder refuses: it only has to locate.
+
+    Paths follow the builder's: list steps are indices, refused keys become `_IGNORED`, and the
+    first of two duplicate keys keeps its mark.
+    """
+    max_depth = limits.max_depth if limits else None
+    values: dict[_DataPath, tuple[int, int]] = {}
+    keys: dict[_DataPath, tuple[int, int]] = {}
+    path: list[object] = []
+    frames: list[list[Any]] = []  # [is_map, next index | pending key | _NEED, is_complex_key]
+    docs = 0
+    events = yaml.parse(text, Loader=_loader_class())
+    try:
+        while True:
+            try:
+                ev = next(events)
+            except Exception:
+                break
+            cls = ev.__class__
+            if cls is DocumentStartEvent:
+                docs += 1
+                if docs > 1:
+                    break
+                continue
+            if cls is StreamEndEvent:
+                break
+            if cls is MappingEndEvent or cls is SequenceEndEvent:
+                frame = frames.pop()
+                if frames:
+                    path.pop()
+                    if not frame[2]:
+                        _advance(frames[-1])
+                continue
+            if cls not in (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent):
+                continue
+            mark = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+            is_collection = cls is MappingStartEvent or cls is SequenceStartEvent
+            is_key = False
+            node_path: _DataPath = ()
+            if frames:
+                top = frames[-1]
+                if top[0] and top[1] is _NEED:
+                    top[1] = _IGNORED
+                    if cls is ScalarEvent:
+                        keys.setdefault((*path, ev.value), mark)
+                        top[1] = ev.value
+                    if not is_collection:
+                        continue
+                    is_key = True
+                node_path = (*path, top[1])
+            if not is_key:
+                values.setdefault(node_path, mark)
+            if is_collection:
+                if max_depth is not None and len(frames) >= max_depth:
+                    break
+                if frames:
+                    path.append(node_path[-1])
+                is_mapping = cls is MappingStartEvent
+                frames.append([is_mapping, _NEED if is_mapping else 0, is_key])
+            elif frames:
+                _advance(frames[-1])
+    finally:
+        events.close()
+    return _Marks(values, keys)
+
+
+def _advance(frame: list[Any]) -> None:
+    frame[1] = _NEED if frame[0] else frame[1] + 1
+
+
+def locate(doc: Document, loc: tuple[str | int, ...], *, key: bool = False) -> tuple[int, int]:
+    """1-based (line, col) of the node at `loc`, or of its key; else of its longest located prefix.
+
+    The marks are read on the first call and cached on the document: errors are rare, and a
+    parse with marks costs about twice a plain one.
+    """
+    if doc._marks is None:
+        doc._marks = _index_marks(doc.text)
+    marks = doc._marks
+    loc = tuple(loc)
+    if key and loc in marks.keys:
+        return marks.keys[loc]
+    for n in range(len(loc), -1, -1):
+        found = marks.values.get(loc[:n])
+        if found is not None:
+            return found
+    return (1, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# pydantic errors -> Problems
+
+_MESSAGE_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def _quote(value: str, limit: int = 60) -> str:
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def _has_child(node: object, part: object) -> bool:
+    if isinstance(node, dict):
+        return isinstance(part, str) and part in node
+    if isinstance(node, list):
+        return type(part) is int and 0 <= part < len(node)
+    return False
+
+
+def _data_loc(data: object, loc: Sequence[object], error_type: str) -> tuple[str | int, ...]:
+    """Keep the loc steps that name real data; the others are pydantic's union/validator noise.
+
+    A step that names nothing in the data is dropped, except the last step of a `missing` error,
+    which names the absent field. This strips `function-after[...]`, `list[...]`, `literal[...]`,
+    model names and tagged-union tags without depending on pydantic's internal spellings.
+    """
+    out: list[str | int] = []
+    node: Any = data
+    last = len(loc) - 1
+    for i, part in enumerate(loc):
+        if _has_child(node, part):
+            out.append(part)  # type: ignore[arg-type]
+            node = node[part]
+        elif i == last and error_type == "missing" and isinstance(node, dict):
+            out.append(str(part))
+    return tuple(out)
+
+
+def _node_at(data: object, loc: Sequence[str | int]) -> object:
+    node: Any = data
+    for part in loc:
+        node = node[part]
+    return node
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).lower()
+
+
+def _did_you_mean(name: str, allowed: list[str], present: object) -> str:
+    """The closest allowed name not used yet in the mapping, compared NFKC-folded, lower-cased."""
+    table: dict[str, str] = {}
+    for candidate in allowed:
+        if not isinstance(present, dict) or candidate not in present:
+            table.setdefault(_fold(candidate), candidate)
+    match = difflib.get_close_matches(_fold(name), list(table), n=1, cutoff=0.6)
+    return f"did you mean '{table[match[0]]}'?" if match else ""
+
+
+def _message(error: ErrorDetails, loc: tuple[str | int, ...]) -> str:
+    if error["type"] == "missing" and loc:
+        return f"required field '{loc[-1]}' is missing"
+    message = error["msg"]
+    for prefix in _MESSAGE_PREFIXES:
+        message = message.removeprefix(prefix)
+    value = error.get("input")
+    if isinstance(value, str):
+        message += f" (got {_quote(value)})"
+    elif value is None:
+        message += " (got an empty value)"
+    return message
+
+
+def validation_problems(
+    doc: Document,
+    err: ValidationError,
+    *,
+    known_fields: Callable[[tuple[str | int, ...]], list[str]] | None = None,
+) -> list[Problem]:
+    """Turn a pydantic ValidationError into located Problems, sorted by position and capped.
+
+    `known_fields` gets the parent mapping's data path with the noise already stripped (e.g.
+    `('parcels', 0)`) and returns the field names allowed there, for did-you-mean hints.
+    """
+    located: list[tuple[int, int, int, ErrorDetails, tuple[str | int, ...]]] = []
+    for n, error in enumerate(err.errors(include_url=False)):
+        raw_loc = tuple(error["loc"])
+        kind = error["type"]
+        loc = _data_loc(doc.data, raw_loc, kind)
+        if kind == "extra_forbidden" or raw_loc[-1:] == ("[key]",):
+            line, col = locate(doc, loc, key=True)
+        elif kind == "missing":
+            line, col = locate(doc, loc[:-1])
+        else:
+            line, col = locate(doc, loc)
+        located.append((line, col, n, error, loc))
+    located.sort(key=lambda t: t[:3])
+
+    problems: list[Problem] = []
+    for line, col, _, error, loc in located[:MAX_PROBLEMS]:
+        kind = error["type"]
+        hint = ""
+        if kind == "extra_forbidden" and known_fields is not None and loc:
+            parent = loc[:-1]
+            hint = _did_you_mean(str(loc[-1]), known_fields(parent), _node_at(doc.data, parent))
+        problems.append(
+            Problem(doc.path, line, col, kind, _message(error, loc), _dotted(loc), hint)
+        )
+    if len(located) > MAX_PROBLEMS:
+        line, col = located[MAX_PROBLEMS][:2]
+        message = (
+            f"{len(located) - MAX_PROBLEMS} more problems not shown "
+            f"(only the first {MAX_PROBLEMS} are listed)"
+        )
+        problems.append(Problem(doc.path, line, col, "too-many-errors", message))
+    return problems
