@@ -33,6 +33,8 @@ def _plain_decimal(value: Any) -> Decimal:
         value = format(value, "f")
     if not isinstance(value, str):
         raise ValueError('expected a number, e.g. "12000.50"')
+    if value.startswith("-") and _DECIMAL.fullmatch(value[1:]):
+        raise ValueError("must not be negative")
     if not _DECIMAL.fullmatch(value):
         raise ValueError(
             "expected a plain non-negative decimal such as 12000 or 1.25 "
