@@ -36,7 +36,12 @@ def fact_label(name: str) -> str:
 
 
 def _facts_text(step: Step) -> str:
-    shown = [f"{name} = {display(value, name)}" for name, value in step.facts]
+    """The values a condition read; for a computed figure, the figure (its inputs are in JSON)."""
+    facts = step.facts
+    derived = [(n, v) for n, v in facts if n in DERIVATIONS]
+    if derived and not any(n.endswith("_use_class") for n, _ in derived):
+        facts = tuple(derived)
+    shown = [f"{name} = {display(value, name)}" for name, value in facts]
     shown += [f"{name} not given" for name in step.missing]
     shown += [f"ambiguous: {a.en}" for a in step.ambiguities]
     return "; ".join(shown)

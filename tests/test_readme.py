@@ -1,0 +1,55 @@
+"""The README cannot drift: its commands are CI's, its transcript is real, its snippet runs."""
+
+from __future__ import annotations
+
+import re
+import runpy
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import CliResult
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def test_the_readme_has_exactly_two_setup_commands_and_ci_runs_the_second() -> None:
+    commands = _blocks("sh")
+    assert len(commands) == 2, commands
+    install_and_check, install_and_test = (c.strip() for c in commands)
+    assert "pip install ." in install_and_check
+    assert "landrules check examples/" in install_and_check
+    assert "pip install '.[test]'" in install_and_test
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert install_and_test in ci.splitlines()
+
+
+def test_the_readme_example_is_a_real_file(run_cli: Callable[..., CliResult]) -> None:
+    command = _blocks("sh")[0].strip()
+    example = command.split("landrules check ")[1].split()[0]
+    assert (ROOT / example).is_file()
+    result = run_cli(["check", example])
+    assert result.exit_code == 0, result.describe()
+
+
+def test_the_readme_transcript_is_the_real_output(run_cli: Callable[..., CliResult]) -> None:
+    (transcript,) = _blocks("text")
+    result = run_cli(["check", "examples/p1-applies-renovation.yaml"])
+    assert transcript == result.stdout, "update the transcript in README.md"
+
+
+def test_the_library_snippet_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (snippet,) = _blocks("python")
+    script = tmp_path / "readme_snippet.py"
+    script.write_text(snippet, encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    runpy.run_path(str(script))
+    printed = capsys.readouterr().out
+    assert printed.splitlines() == ["P1 does_not_apply ()", "P2 applies ()", "P3 does_not_apply ()"]
