@@ -27,6 +27,15 @@ CASES = {
         "{f}:3:17: error[value_error] parcel.land_area_m2: must not be negative (got '-5')",
     ),
     "empty-file": ("", "{f}:1:1: error[empty] the file is empty"),
+    "code-without-leading-zero": (
+        VALID_HEAD + "land_use:\n  current: {gbt21010: 601}\n",
+        "{f}:3:23: error[string_pattern_mismatch] land_use.current.gbt21010:",
+    ),
+    "inverted-range": (
+        VALID_HEAD + 'new_land:\n  plot_ratio_range: {min: "2.0", max: "1.0"}\n',
+        "{f}:3:21: error[value_error] new_land.plot_ratio_range: the range is inverted: "
+        "min 2.0 is above max 1.0",
+    ),
     "a-list": (
         "- parcel\n- another\n",
         "{f}:1:1: error[not-a-mapping] expected a parcel record (a mapping), found a list",

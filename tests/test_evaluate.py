@@ -183,3 +183,17 @@ def test_p2_with_only_a_range_never_guesses_the_indicator(
     data = changed("new_land.plot_ratio_indicator", None, NEW_LAND)
     data = changed("new_land.plot_ratio_range", {"min": low, "max": high}, data)
     assert verdict_of(pack, data, "P2").outcome is outcome
+
+
+def test_a_sub_class_review_that_cannot_run_names_the_code_it_needs(pack: RulePack) -> None:
+    data = changed("land_use.proposed", {"gbt21010": "0601"})
+    pv = verdict_of(pack, data, "P1")
+    assert pv.outcome is Outcome.APPLIES
+    (pending,) = [f for f in pv.pending if f.review.id == "P1.review.industrial-subclass-change"]
+    assert pending.step.missing == ("land_use.proposed.planning_class",)
+
+
+def test_leaving_industry_is_not_reported_as_a_sub_class_question(pack: RulePack) -> None:
+    pv = verdict_of(pack, changed("land_use.proposed", {"planning_class": "B1"}), "P1")
+    assert pv.outcome is Outcome.DOES_NOT_APPLY
+    assert pv.pending == [] and pv.triggered == []

@@ -1,0 +1,60 @@
+"""Test helpers: run the CLI in-process with a fixed terminal; show both streams on failure."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from landrules.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+# rich reads the terminal from the environment: fix the width, drop colour, and unset the variables
+# that would force a terminal on (None removes a variable for the duration of the call).
+CLI_ENV: dict[str, str | None] = {
+    "COLUMNS": "100",
+    "NO_COLOR": "1",
+    "TERM": "dumb",
+    "FORCE_COLOR": None,
+    "TTY_COMPATIBLE": None,
+    "TTY_INTERACTIVE": None,
+}
+
+
+@dataclass(frozen=True)
+class CliResult:
+    args: tuple[str, ...]
+    cwd: Path
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def describe(self) -> str:
+        """Everything needed to understand a failed assertion about this run."""
+        return (
+            f"\n$ (cd {self.cwd} && landrules {' '.join(self.args)})  -> exit {self.exit_code}"
+            f"\n--- stdout ---\n{self.stdout}--- stderr ---\n{self.stderr}--- end ---"
+        )
+
+
+def invoke_cli(args: Sequence[str], cwd: Path = ROOT) -> CliResult:
+    """Run `landrules ARGS` in-process from `cwd` (paths in the output are as given in ARGS)."""
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, list(args), env=CLI_ENV, catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    return CliResult(tuple(args), cwd, result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., CliResult]:
+    """`run_cli(args, cwd=ROOT)`; assert with `result.describe()` as the message."""
+    return invoke_cli
