@@ -127,15 +127,21 @@ def _subclass(use: LandUse | None) -> str | None:
     return _YDYH_SUBCLASS.get(use.ydyh or "")
 
 
-def _subclass_changed(facts: Facts, _params: Params) -> Any:
-    before = _subclass(facts.get("land_use.current"))
-    after = _subclass(facts.get("land_use.proposed"))
-    if before is None or after is None:
-        missing = tuple(
-            k for k, v in (("land_use.current", before), ("land_use.proposed", after)) if v is None
-        )
+def _subclass_changed(facts: Facts, params: Params) -> Any:
+    """A change between M0–M3; a use that leaves industry is not a sub-class change."""
+    uses = {k: facts.get(k) for k in ("land_use.current", "land_use.proposed")}
+    classes = {k: _classify(u, params) if u is not None else None for k, u in uses.items()}
+    if "non_industrial" in classes.values():
+        return False
+    subclasses = {k: _subclass(u) for k, u in uses.items()}
+    missing = tuple(
+        f"{k}.planning_class" if uses[k] is not None else k
+        for k, sub in subclasses.items()
+        if sub is None
+    )
+    if missing:
         return Unknown(missing=missing)
-    return before != after
+    return subclasses["land_use.current"] != subclasses["land_use.proposed"]
 
 
 def _areas(facts: Facts, stage: str) -> tuple[Decimal | None, Decimal | None, tuple[str, ...]]:
@@ -293,7 +299,7 @@ DERIVATIONS: dict[str, Derivation] = {
             "industrial sub-class changes (M1/M2/M3/M0)",
             "",
             ("land_use.current", "land_use.proposed"),
-            (),
+            _USE_PARAMS,
             _subclass_changed,
         ),
         Derivation(

@@ -90,9 +90,14 @@ FloorChange = Annotated[
     _synonyms({"现有": "existing", "新增": "added", "拆除": "removed"}),
 ]
 
-GbT21010Code = Annotated[str, Field(pattern=r"^[0-9]{2}(?:[0-9]{1,2})?$")]
-PlanningClass = Annotated[str, Field(pattern=r"^[A-Z][0-9A-Z]{0,3}$")]
-YdyhCode = Annotated[str, Field(pattern=r"^[0-9]{2}(?:[0-9]{2}(?:[0-9]{2})?)?$")]
+# Codes must have the shape of a real code of their system, so that a mangled code (`601` for
+# `0601`) is an input error rather than silently "not industrial".
+GbT21010Code = Annotated[str, Field(pattern=r"^(?:0[1-9]|1[0-2])(?:[0-9]{1,2})?$")]
+"""GB/T 21010: first-level 01–12, then 2 digits (2017) or 1 digit (2007 legacy, e.g. 061)."""
+PlanningClass = Annotated[str, Field(pattern=r"^[RABMWSUGHE][0-9]{0,2}[a-z]?$")]
+"""GB 50137 major classes R A B M W S U G H E, optional sub-class digits (M1, U12), local M0."""
+YdyhCode = Annotated[str, Field(pattern=r"^(?:0[1-9]|1[0-9]|2[0-4])(?:[0-9]{2}(?:[0-9]{2})?)?$")]
+"""国土空间用地用海分类: first-level 01–24, then 2 and 2 digits (1001, 100101)."""
 
 
 class Record(BaseModel):
@@ -231,6 +236,12 @@ class Approvals(Record):
 class PlotRatioRange(Record):
     min: Ratio | None = Field(None, title="容积率下限")
     max: Ratio | None = Field(None, title="容积率上限")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PlotRatioRange:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"the range is inverted: min {self.min} is above max {self.max}")
+        return self
 
 
 class NewLand(Record):
