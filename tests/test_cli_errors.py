@@ -10,6 +10,8 @@ from conftest import CliResult
 
 from landrules.exitcodes import ExitCode
 
+ROOT = Path(__file__).resolve().parents[1]
+
 VALID_HEAD = 'schema_version: "1"\n'
 
 CASES = {
@@ -112,3 +114,30 @@ def test_a_broken_rule_pack_exits_4(tmp_path: Path, run_cli: Callable[..., CliRe
     result = run_cli(["check", "examples/p1-applies-renovation.yaml", "--rules", str(tmp_path)])
     assert result.exit_code == ExitCode.RULES_ERROR == 4, result.describe()
     assert "Traceback" not in result.stderr
+
+
+def _p1_of(result: CliResult) -> dict[str, object]:
+    import json
+
+    return next(p for p in json.loads(result.stdout)["provisions"] if p["id"] == "P1")
+
+
+def test_the_applying_example_turns_undetermined_then_not_applying_with_planning_changed(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    text = (ROOT / "examples" / "p1-applies-renovation.yaml").read_text(encoding="utf-8")
+    planning = "  urban_rural_planning: {status: given, document: 建字第330282202400123号}\n"
+    assert planning in text
+    (tmp_path / "deleted.yaml").write_text(text.replace(planning, ""), encoding="utf-8")
+    refused = planning.replace("status: given", "status: refused")
+    (tmp_path / "refused.yaml").write_text(text.replace(planning, refused), encoding="utf-8")
+
+    deleted = run_cli(["check", "deleted.yaml", "--format", "json"], cwd=tmp_path)
+    assert _p1_of(deleted)["outcome"] == "undetermined", deleted.describe()
+    assert _p1_of(deleted)["missing_facts"] == ["approvals.urban_rural_planning"]
+    shown = run_cli(["check", "deleted.yaml"], cwd=tmp_path).stdout
+    assert "P1 UNDETERMINED" in shown
+    assert "approvals.urban_rural_planning (符合城乡规划)" in shown
+
+    result = run_cli(["check", "refused.yaml", "--format", "json"], cwd=tmp_path)
+    assert _p1_of(result)["outcome"] == "does_not_apply", result.describe()
