@@ -144,45 +144,46 @@ def _subclass_changed(facts: Facts, params: Params) -> Any:
     return subclasses["land_use.current"] != subclasses["land_use.proposed"]
 
 
-def _areas(facts: Facts, stage: str) -> tuple[Decimal | None, Decimal | None, tuple[str, ...]]:
-    """(production, non-production) counted floor area before or after the project."""
+def _areas(facts: Facts, stage: str) -> dict[str, Decimal | None]:
+    """Counted floor area before or after the project, by use ('production', 'non_production')."""
     buildings: list[Building] | None = facts.get("buildings")
     if buildings is not None:
         keep = ("existing", "removed") if stage == "before" else ("existing", "added")
-        sums = {"production": Decimal(0), "non_production": Decimal(0)}
+        sums: dict[str, Decimal | None] = {"production": Decimal(0), "non_production": Decimal(0)}
         for building in buildings:
             for floor in building.floors:
                 if floor.change in keep:
-                    sums[building.use] += floor.area_m2
-        return sums["production"], sums["non_production"], ()
-    prod_key = f"floor_area.{stage}.production_m2"
-    non_key = f"floor_area.{stage}.non_production_m2"
-    prod, non = facts.get(prod_key), facts.get(non_key)
-    missing = tuple(k for k, v in ((prod_key, prod), (non_key, non)) if v is None)
-    return prod, non, missing
+                    sums[building.use] = (sums[building.use] or Decimal(0)) + floor.area_m2
+        return sums
+    return {
+        use: facts.get(f"floor_area.{stage}.{use}_m2") for use in ("production", "non_production")
+    }
+
+
+def _missing_areas(areas: dict[str, Decimal | None], stage: str, *uses: str) -> tuple[str, ...]:
+    return tuple(f"floor_area.{stage}.{use}_m2" for use in uses if areas[use] is None)
 
 
 def _floor_area(stage: str) -> Callable[[Facts, Params], Any]:
     def compute(facts: Facts, _params: Params) -> Any:
-        prod, non, missing = _areas(facts, stage)
-        if missing:
-            return Unknown(missing=missing)
-        return prod + non
+        areas = _areas(facts, stage)
+        production, non_production = areas["production"], areas["non_production"]
+        if production is None or non_production is None:
+            return Unknown(missing=_missing_areas(areas, stage, "production", "non_production"))
+        return production + non_production
 
     return compute
 
 
 def _added(use: str) -> Callable[[Facts, Params], Any]:
-    index = 0 if use == "production" else 1
-
     def compute(facts: Facts, _params: Params) -> Any:
-        before, after = _areas(facts, "before")[index], _areas(facts, "after")[index]
+        before_areas, after_areas = _areas(facts, "before"), _areas(facts, "after")
+        before, after = before_areas[use], after_areas[use]
         if before is None or after is None:
-            needed = (
-                (f"floor_area.before.{use}_m2", before),
-                (f"floor_area.after.{use}_m2", after),
+            return Unknown(
+                missing=_missing_areas(before_areas, "before", use)
+                + _missing_areas(after_areas, "after", use)
             )
-            return Unknown(missing=tuple(k for k, v in needed if v is None))
         return after - before
 
     return compute
@@ -246,10 +247,12 @@ def _above_indicator(facts: Facts, _params: Params) -> Any:
     )
     if indicator is None and (low_ratio is None or high_ratio is None):
         missing += ("new_land.plot_ratio_indicator",)
-    if missing:
+    if missing or approved is None or land is None:
         return Unknown(missing=missing)
     if indicator is not None:
         return max(Decimal(0), approved - indicator * land)
+    if low_ratio is None or high_ratio is None:
+        return Unknown(missing=("new_land.plot_ratio_indicator",))
     low = max(Decimal(0), approved - high_ratio * land)
     high = max(Decimal(0), approved - low_ratio * land)
     return low if low == high else Span(low, high, INDICATOR_RANGE)

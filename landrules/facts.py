@@ -47,15 +47,14 @@ def _walk(record: BaseModel, prefix: str, out: dict[str, Any]) -> None:
 
 def fact_names(model: type[BaseModel] = Parcel, prefix: str = "") -> Iterator[str]:
     """Every fact name a parcel record can state, in schema order."""
-    from typing import get_args
+    from landrules.schema_walk import models_in
 
     for name, info in model.model_fields.items():
         key = f"{prefix}{name}"
         if name == "schema_version":
             continue
-        inner = [a for a in get_args(info.annotation) if isinstance(a, type)] or [info.annotation]
-        sub = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
-        if sub is None or issubclass(sub, (*_WHOLE, Approval)):
+        sub = next(iter(models_in(info.annotation)), None)
+        if sub is None or "list[" in str(info.annotation) or issubclass(sub, (*_WHOLE, Approval)):
             yield key
         else:
             yield from fact_names(sub, f"{key}.")

@@ -158,10 +158,12 @@ def _integrity(
         seen_ids[ident] = doc.path
 
     check_id(provision.id, ())
-    quoted = [(provision.outcome.quote, ("outcome", "quote"))]
-    trees = [(provision.conditions, ("conditions",), True)] + [
-        (review.when, ("reviews", i, "when"), False) for i, review in enumerate(provision.reviews)
+    quoted: list[tuple[str, tuple[str | int, ...]]] = [
+        (provision.outcome.quote, ("outcome", "quote"))
     ]
+    trees: list[tuple[Any, tuple[str | int, ...], bool]] = [
+        (provision.conditions, ("conditions",), True)
+    ] + [(review.when, ("reviews", i, "when"), False) for i, review in enumerate(provision.reviews)]
     for i, review in enumerate(provision.reviews):
         check_id(review.id, ("reviews", i))
     for i, advisory in enumerate(provision.advisories):
@@ -171,17 +173,17 @@ def _integrity(
             problem(
                 ("quantities", name_index), "unknown-fact", f"no fact or quantity named {name!r}"
             )
-    for tree, loc, from_text in trees:
-        for node, node_loc in iter_conditions(tree, loc):
+    for tree, tree_loc, from_text in trees:
+        for node, node_loc in iter_conditions(tree, tree_loc):
             check_id(node.id, node_loc)
             if node.kind not in ("all", "any", "not"):
                 for key in ("fact", "than"):
-                    name = getattr(node, key, None)
-                    if name is not None and name not in _KNOWN_FACTS:
+                    named: str | None = getattr(node, key, None)
+                    if named is not None and named not in _KNOWN_FACTS:
                         problem(
                             (*node_loc, key),
                             "unknown-fact",
-                            f"no fact named {name!r}",
+                            f"no fact named {named!r}",
                             "see docs/parcel-format.md for the fact names",
                         )
                 if from_text and not node.quote:

@@ -9,17 +9,17 @@ from typing import Any
 from pydantic import BaseModel
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
+def models_in(annotation: Any) -> list[type[BaseModel]]:
     """The models an annotation can hold, through Optional, list, Union and Annotated."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _models_in(typing.get_args(annotation)[0])
+        return models_in(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType, list, tuple, dict):
         found: list[type[BaseModel]] = []
         for arg in typing.get_args(annotation):
-            found.extend(m for m in _models_in(arg) if m not in found)
+            found.extend(m for m in models_in(arg) if m not in found)
         return found
     return []
 
@@ -34,7 +34,7 @@ def fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
         for candidate in current:
             info = candidate.model_fields.get(step)
             if info is not None:
-                following.extend(m for m in _models_in(info.annotation) if m not in following)
+                following.extend(m for m in models_in(info.annotation) if m not in following)
         if following:
             current = following
     names: list[str] = []
