@@ -22,6 +22,7 @@ def flatten(parcel: Parcel) -> dict[str, Any]:
     """Every stated leaf fact of the parcel under its dotted name; unstated facts are absent."""
     facts: dict[str, Any] = {}
     _walk(parcel, "", facts)
+    del facts["schema_version"]
     return facts
 
 
