@@ -38,8 +38,11 @@ class Verdict:
 
 def read_parcel(path: str | Path, *, encoding: str | None = None) -> Parcel:
     """Read and validate one parcel YAML file."""
-    doc = yamlio.load(path, encoding=encoding)
-    return parcel_from_document(doc)
+    return parcel_from_document(read_parcel_document(path, encoding=encoding))
+
+
+def read_parcel_document(path: str | Path, *, encoding: str | None = None) -> yamlio.Document:
+    return yamlio.load(path, encoding=encoding)
 
 
 def parcel_from_document(doc: yamlio.Document) -> Parcel:

@@ -7,9 +7,10 @@ that `landrules --version` and `--help` stay instant.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -29,6 +30,9 @@ app = typer.Typer(
 class Format(str, Enum):
     text = "text"
     json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    geojson = "geojson"
 
 
 class FailOn(str, Enum):
@@ -60,7 +64,14 @@ def _fail(message: str, code: ExitCode) -> typer.Exit:
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Parcel YAML files.", show_default=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Parcel YAML files, folders of them (searched recursively), or registers "
+            "(.csv, .xlsx, .jsonl, .geojson).",
+            show_default=False,
+        ),
+    ],
     rules: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional on 3.10
         typer.Option("--rules", help="Rule pack folder (default: the shipped Cixi pack)."),
@@ -68,22 +79,40 @@ def check(
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="Output format.")
     ] = Format.text,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Write the report to this file (replaced whole)."),
+    ] = None,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="With several parcels, print every reasoning tree.")
+    ] = False,
+    exclude: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--exclude", help="Skip files matching this glob (repeatable)."),
+    ] = None,
+    mapping: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--mapping", help="Column mapping for registers (default: the shipped one)."),
+    ] = None,
     fail_on: Annotated[
         Optional[list[FailOn]],  # noqa: UP045
         typer.Option("--fail-on", help="Exit 1 if any provision has this outcome (repeatable)."),
     ] = None,
     encoding: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--encoding", help="Read parcel files in this encoding (default UTF-8)."),
+        typer.Option("--encoding", help="Read input files in this encoding (default UTF-8)."),
     ] = None,
     traceback: Annotated[
         bool, typer.Option("--traceback", help="Show the Python traceback of an internal error.")
     ] = False,
 ) -> None:
-    """Check parcel files against the rule pack and explain each provision's outcome."""
+    """Check parcels against the rule pack and explain each provision's outcome."""
+    options = CheckOptions(
+        paths, rules, output_format, output, detail, exclude or [], mapping, fail_on or [], encoding
+    )
     try:
-        code = _run_check(paths, rules, output_format, fail_on or [], encoding)
-    except typer.Exit:
+        code = _run_check(options)
+    except (typer.Exit, BrokenPipeError):
         raise
     except Exception as err:  # the one boundary where a bug becomes a message, not a traceback
         if traceback:
@@ -96,56 +125,107 @@ def check(
     raise typer.Exit(code)
 
 
-def _run_check(
-    paths: list[Path],
-    rules: Path | None,
-    output_format: Format,
-    fail_on: list[FailOn],
-    encoding: str | None,
-) -> ExitCode:
-    from landrules.api import Verdict, check_file, load_rules
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: list[Path]
+    rules: Path | None
+    output_format: Format
+    output: Path | None
+    detail: bool
+    exclude: list[str]
+    mapping: Path | None
+    fail_on: list[FailOn]
+    encoding: str | None
+
+    @property
+    def one_parcel_file(self) -> bool:
+        """A single YAML file gets the full tree (text) or a bare verdict object (json)."""
+        from landrules.batch import YAML_SUFFIXES
+
+        (path, *more) = self.paths
+        return (
+            not more
+            and not path.is_dir()
+            and path.suffix.lower() in YAML_SUFFIXES
+            and self.output_format in (Format.text, Format.json)
+        )
+
+
+def _run_check(options: CheckOptions) -> ExitCode:
+    from landrules.api import load_rules
+    from landrules.outputs import ensure_writable
     from landrules.problems import InputError, RulePackError
 
-    try:
-        pack = load_rules(rules)
-    except RulePackError as err:
-        raise _fail(
-            f"{err}\nlandrules: the rule pack cannot be used", ExitCode.RULES_ERROR
-        ) from None
-    verdicts: list[Verdict] = []
-    input_errors = 0
-    for path in paths:
+    if options.output is not None:
         try:
-            verdicts.append(check_file(pack, path, encoding=encoding))
+            ensure_writable(options.output)
         except InputError as err:
-            input_errors += 1
-            typer.echo(str(err), err=True)
-    _print(verdicts, output_format, len(paths))
-    if input_errors:
+            raise _fail(str(err), ExitCode.USAGE) from None
+    try:
+        pack = load_rules(options.rules)
+    except RulePackError as err:
+        message = f"{err}\nlandrules: the rule pack cannot be used"
+        raise _fail(message, ExitCode.RULES_ERROR) from None
+    if options.one_parcel_file:
+        return _check_one(pack, options)
+    return _check_many(pack, options)
+
+
+def _gating(options: CheckOptions, outcomes: Any) -> ExitCode:
+    wanted = {f.value for f in options.fail_on}
+    return ExitCode.GATING if wanted & set(outcomes) else ExitCode.OK
+
+
+def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
+    from landrules.api import check_file
+    from landrules.outputs import atomic_output
+    from landrules.problems import InputError
+
+    try:
+        verdict = check_file(pack, options.paths[0], encoding=options.encoding)
+    except InputError as err:
+        typer.echo(str(err), err=True)
         return ExitCode.INPUT_ERROR
-    wanted = {f.value for f in fail_on}
-    if any(pv.outcome.value in wanted for v in verdicts for pv in v.provisions):
-        return ExitCode.GATING
-    return ExitCode.OK
+    with atomic_output(options.output) as out:
+        if options.output_format is Format.json:
+            import json
 
+            from landrules.report.data import verdict_data
 
-def _print(verdicts: list, output_format: Format, inputs: int) -> None:
-    if output_format is Format.json:
-        import json
-
-        from landrules.report.data import verdict_data
-
-        if inputs == 1:
-            payload: object = verdict_data(verdicts[0]) if verdicts else None
-            if payload is None:
-                return
+            out.write(json.dumps(verdict_data(verdict), ensure_ascii=False, indent=2) + "\n")
         else:
-            payload = [verdict_data(v) for v in verdicts]
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        return
-    from landrules.report.text import make_console, print_verdicts
+            from landrules.report.text import make_console, print_verdicts
 
-    print_verdicts(verdicts, make_console(sys.stdout))
+            print_verdicts([verdict], make_console(out))
+    return _gating(options, (pv.outcome.value for pv in verdict.provisions))
+
+
+def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
+    from landrules.batch import Summary, iter_items, run
+    from landrules.outputs import atomic_output
+    from landrules.report.batch import make_writer, pack_data
+    from landrules.report.progress import progress
+
+    summary = Summary([c.provision.id for c in pack.provisions])
+    seen: set[str] = set()
+    items = iter_items(
+        options.paths, exclude=options.exclude, encoding=options.encoding, mapping=options.mapping
+    )
+    newline = "" if options.output_format is Format.csv else None
+    encoding = "utf-8-sig" if options.output_format is Format.csv else "utf-8"
+    with atomic_output(options.output, encoding=encoding, newline=newline) as out:
+        writer = make_writer(options.output_format.value, out, sys.stderr, detail=options.detail)
+        writer.start(pack_data(pack))
+        for result in progress(run(pack, items, encoding=options.encoding, keep=options.detail)):
+            summary.add(result)
+            seen.update(result.outcomes.values())
+            if result.problems:
+                sys.stderr.write("".join(p.render() + "\n" for p in result.problems))
+            writer.write(result)
+        writer.finish(summary)
+    if summary.input_errors:
+        return ExitCode.INPUT_ERROR
+    return _gating(options, seen)
 
 
 def main() -> None:
@@ -153,4 +233,10 @@ def main() -> None:
     if sys.argv[1:] in (["--version"], ["-V"]):
         sys.stdout.write(f"landrules {__version__}\n")
         return
-    app(prog_name="landrules")
+    try:
+        app(prog_name="landrules")
+    except BrokenPipeError:  # `landrules check … | head`: the reader left; that is not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(ExitCode.OK)

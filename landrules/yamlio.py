@@ -747,7 +747,7 @@ def _has_child(node: object, part: object) -> bool:
     return False
 
 
-def _data_loc(data: object, loc: Sequence[object], error_type: str) -> tuple[str | int, ...]:
+def data_loc(data: object, loc: Sequence[object], error_type: str) -> tuple[str | int, ...]:
     """Keep the loc steps that name real data; the others are pydantic's union/validator noise.
 
     A step that names nothing in the data is dropped, except the last step of a `missing` error,
@@ -787,7 +787,8 @@ def _did_you_mean(name: str, allowed: list[str], present: object) -> str:
     return f"did you mean '{table[match[0]]}'?" if match else ""
 
 
-def _message(error: ErrorDetails, loc: tuple[str | int, ...]) -> str:
+def error_message(error: ErrorDetails, loc: tuple[str | int, ...]) -> str:
+    """pydantic's message without its prefixes, with the input shown; shared by register rows."""
     if error["type"] == "missing" and loc:
         return f"required field '{loc[-1]}' is missing"
     message = error["msg"]
@@ -816,7 +817,7 @@ def validation_problems(
     for n, error in enumerate(err.errors(include_url=False)):
         raw_loc = tuple(error["loc"])
         kind = error["type"]
-        loc = _data_loc(doc.data, raw_loc, kind)
+        loc = data_loc(doc.data, raw_loc, kind)
         if kind == "extra_forbidden" or raw_loc[-1:] == ("[key]",):
             line, col = locate(doc, loc, key=True)
         elif kind == "missing":
@@ -834,7 +835,7 @@ def validation_problems(
             parent = loc[:-1]
             hint = _did_you_mean(str(loc[-1]), known_fields(parent), _node_at(doc.data, parent))
         problems.append(
-            Problem(doc.path, line, col, kind, _message(error, loc), _dotted(loc), hint)
+            Problem(doc.path, line, col, kind, error_message(error, loc), _dotted(loc), hint)
         )
     if len(located) > MAX_PROBLEMS:
         line, col = located[MAX_PROBLEMS][:2]

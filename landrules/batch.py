@@ -1,0 +1,188 @@
+"""Batch checking: many parcels from folders and registers, streamed one record at a time.
+
+Reading yields `Item`s (a YAML file to read, or one register row already turned into parcel data);
+evaluating an item yields a `Result` of plain data. Nothing here prints, and nothing about one
+record outlives it, so the stream can run through a process pool unchanged.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from landrules.problems import InputError, Problem
+
+YAML_SUFFIXES = (".yaml", ".yml")
+REGISTER_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".ndjson", ".geojson")
+OUTCOMES = ("applies", "does_not_apply", "undetermined", "needs_review")
+
+
+@dataclass(slots=True)
+class Item:
+    """One parcel to check: a whole YAML file, or one row or feature of a register."""
+
+    source: str
+    line: int = 0
+    data: dict[str, Any] | None = None
+    columns: Mapping[str, tuple[int, str]] | None = None
+    raw: dict[str, Any] | None = None
+    geometry: Any = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+    def row_problems(self, err: ValidationError) -> list[Problem]:
+        """A register row's validation errors at `file:line:col`, named by the column's header."""
+        from landrules.yamlio import data_loc, error_message
+
+        problems = []
+        for error in err.errors(include_url=False):
+            loc = data_loc(self.data, tuple(error["loc"]), error["type"])
+            path = ".".join(str(p) for p in loc)
+            col, header = _column_for(self.columns or {}, path)
+            problems.append(
+                Problem(
+                    self.source,
+                    self.line,
+                    col,
+                    error["type"],
+                    error_message(error, loc),
+                    header or path,
+                )
+            )
+        return problems
+
+
+def _column_for(columns: Mapping[str, tuple[int, str]], path: str) -> tuple[int, str]:
+    """The column a field path came from: the longest mapped prefix of the path."""
+    parts = path.split(".")
+    for end in range(len(parts), 0, -1):
+        found = columns.get(".".join(parts[:end]))
+        if found is not None:
+            return found
+    return 0, ""
+
+
+@dataclass(slots=True)
+class Result:
+    """What became of one item: its verdict as plain data, or the problems that stopped it."""
+
+    item: Item
+    verdict: dict[str, Any] | None = None
+    problems: list[Problem] = field(default_factory=list)
+    full: Any = None  # the Verdict object, kept only when a detailed tree is to be printed
+
+    @property
+    def outcomes(self) -> dict[str, str]:
+        if self.verdict is None:
+            return {}
+        return {p["id"]: p["outcome"] for p in self.verdict["provisions"]}
+
+
+@dataclass(slots=True)
+class Summary:
+    """Counts per provision and outcome, plus input errors: the batch's closing line."""
+
+    provisions: list[str]
+    parcels: int = 0
+    input_errors: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.counts = {p: dict.fromkeys(OUTCOMES, 0) for p in self.provisions}
+
+    def add(self, result: Result) -> None:
+        self.parcels += 1
+        if result.verdict is None:
+            self.input_errors += 1
+            return
+        for provision, outcome in result.outcomes.items():
+            self.counts.setdefault(provision, dict.fromkeys(OUTCOMES, 0))[outcome] += 1
+
+    def line(self) -> str:
+        parts = [
+            f"{p}: " + ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in counts.items())
+            for p, counts in self.counts.items()
+        ]
+        errors = f"{self.input_errors} input error{'s' if self.input_errors != 1 else ''}"
+        head = f"{self.parcels} parcel{'s' if self.parcels != 1 else ''} ({errors})"
+        return " · ".join([head, *parts])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parcels": self.parcels, "input_errors": self.input_errors, "outcomes": self.counts}
+
+
+def expand_paths(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Path]:
+    """Files as given, and folders searched recursively for YAML files, sorted, minus exclusions."""
+    patterns = list(exclude)
+
+    def excluded(path: Path, folder: Path | None = None) -> bool:
+        """A glob matches the path as found, its name, or its path inside the folder given."""
+        forms = [path.as_posix(), path.name]
+        if folder is not None:
+            forms.append(path.relative_to(folder).as_posix())
+        return any(fnmatch.fnmatch(form, pat) for form in forms for pat in patterns)
+
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
+            )
+            yield from (p for p in found if not excluded(p, path))
+        elif not excluded(path):
+            yield path
+
+
+def iter_items(
+    paths: Iterable[Path],
+    *,
+    exclude: Iterable[str] = (),
+    encoding: str | None = None,
+    mapping: Path | None = None,
+) -> Iterator[Item]:
+    """Every parcel in the inputs, in order: YAML files whole, registers row by row."""
+    for path in expand_paths(paths, exclude):
+        if path.suffix.lower() in REGISTER_SUFFIXES:
+            from landrules.registers import iter_register
+
+            yield from iter_register(path, encoding=encoding, mapping=mapping)
+        else:
+            yield Item(str(path))
+
+
+def evaluate_item(
+    pack: Any, item: Item, *, encoding: str | None = None, keep: bool = False
+) -> Result:
+    """Read (if needed), validate and check one item; input problems become data, never raise."""
+    from landrules.api import check_parcel, parcel_from_document, read_parcel_document
+    from landrules.model.parcel import Parcel
+    from landrules.report.data import verdict_data
+
+    if item.problems:
+        return Result(item, problems=item.problems)
+    try:
+        if item.data is None:
+            parcel = parcel_from_document(read_parcel_document(item.source, encoding=encoding))
+        else:
+            try:
+                parcel = Parcel.model_validate(item.data)
+            except ValidationError as err:
+                return Result(item, problems=item.row_problems(err))
+    except InputError as err:
+        return Result(item, problems=err.problems)
+    verdict = check_parcel(pack, parcel, item.label)
+    return Result(item, verdict_data(verdict), full=verdict if keep else None)
+
+
+def run(
+    pack: Any, items: Iterable[Item], *, encoding: str | None = None, keep: bool = False
+) -> Iterator[Result]:
+    for item in items:
+        yield evaluate_item(pack, item, encoding=encoding, keep=keep)

@@ -1,0 +1,113 @@
+"""Writers for batch results: one object per format, fed one result at a time.
+
+Every writer streams: nothing is kept per record, so a register of a million rows is written in
+flat memory. Per-parcel lines are plain writes (rich costs as much per line as parsing a file).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any, Protocol
+
+from landrules.batch import Result, Summary
+
+
+class Writer(Protocol):
+    def start(self, pack: dict[str, Any]) -> None: ...
+    def write(self, result: Result) -> None: ...
+    def finish(self, summary: Summary) -> None: ...
+
+
+class TextWriter:
+    """One line per parcel (outcome per provision), or the full tree with --detail; then the
+    summary line. Problems are printed to stderr by the caller, whatever the format."""
+
+    def __init__(self, out: IO[str], *, detail: bool = False) -> None:
+        self.out, self.detail = out, detail
+        self.console: Any = None
+
+    def start(self, pack: dict[str, Any]) -> None:  # noqa: ARG002 - nothing to say up front
+        return None
+
+    def write(self, result: Result) -> None:
+        if result.verdict is None:
+            return
+        if self.detail and result.full is not None:
+            from landrules.report.text import make_console, verdict_tree
+
+            if self.console is None:
+                self.console = make_console(self.out)
+            self.console.print(verdict_tree(result.full))
+            return
+        outcomes = " · ".join(f"{p} {o.replace('_', ' ')}" for p, o in result.outcomes.items())
+        self.out.write(f"{result.item.label}: {outcomes}\n")
+
+    def finish(self, summary: Summary) -> None:
+        self.out.write(summary.line() + "\n")
+
+
+def _error_record(result: Result) -> dict[str, Any]:
+    return {"source": result.item.label, "errors": [p.to_dict() for p in result.problems]}
+
+
+class JsonWriter:
+    """One document `{schema_version, pack, results, summary}`, written as results arrive."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.first = True
+
+    def start(self, pack: dict[str, Any]) -> None:
+        head = json.dumps({"schema_version": 1, "pack": pack}, ensure_ascii=False)
+        self.out.write(head[:-1] + ', "results": [\n')
+
+    def write(self, result: Result) -> None:
+        record = result.verdict if result.verdict is not None else _error_record(result)
+        if not self.first:
+            self.out.write(",\n")
+        self.first = False
+        self.out.write(json.dumps(record, ensure_ascii=False))
+
+    def finish(self, summary: Summary) -> None:
+        tail = json.dumps(summary.to_dict(), ensure_ascii=False)
+        self.out.write(f'\n], "summary": {tail}}}\n')
+
+
+class JsonLinesWriter:
+    """One verdict (or one error record) per line; the summary goes to stderr."""
+
+    def __init__(self, out: IO[str], err: IO[str]) -> None:
+        self.out, self.err = out, err
+
+    def start(self, pack: dict[str, Any]) -> None:  # noqa: ARG002 - nothing to say up front
+        return None
+
+    def write(self, result: Result) -> None:
+        record = result.verdict if result.verdict is not None else _error_record(result)
+        self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def finish(self, summary: Summary) -> None:
+        self.err.write(summary.line() + "\n")
+
+
+def pack_data(pack: Any) -> dict[str, Any]:
+    meta = pack.meta
+    return {
+        "id": meta.id,
+        "version": meta.version,
+        "sha256": pack.sha256,
+        "citation": meta.citation.model_dump(exclude_none=True),
+    }
+
+
+def make_writer(fmt: str, out: IO[str], err: IO[str], *, detail: bool = False) -> Writer:
+    """The writer for a format name; CSV and GeoJSON live in report/tabular.py."""
+    if fmt == "text":
+        return TextWriter(out, detail=detail)
+    if fmt == "json":
+        return JsonWriter(out)
+    if fmt == "jsonl":
+        return JsonLinesWriter(out, err)
+    from landrules.report import tabular
+
+    return tabular.make_writer(fmt, out, err)
