@@ -53,3 +53,11 @@ def test_the_library_snippet_runs(
     runpy.run_path(str(script))
     printed = capsys.readouterr().out
     assert printed.splitlines() == ["P1 does_not_apply ()", "P2 applies ()", "P3 does_not_apply ()"]
+
+
+@pytest.mark.parametrize("block", _blocks("console"))
+def test_console_transcripts_are_real(block: str, run_cli: Callable[..., CliResult]) -> None:
+    command, *expected = block.splitlines(keepends=True)
+    assert command.startswith("$ landrules ")
+    result = run_cli(command.removeprefix("$ landrules ").split())
+    assert result.stdout == "".join(expected), "update the transcript in README.md"
