@@ -186,3 +186,62 @@ def run(
 ) -> Iterator[Result]:
     for item in items:
         yield evaluate_item(pack, item, encoding=encoding, keep=keep)
+
+
+CHUNK = 500
+_WORKER_PACK: Any = None
+
+
+def _start_worker(rules: Path | None) -> None:
+    global _WORKER_PACK
+    if _WORKER_PACK is None:  # with fork the parent's compiled pack is inherited as it is
+        from landrules.api import load_rules
+
+        _WORKER_PACK = load_rules(rules)
+
+
+def _work(chunk: list[Item], encoding: str | None, keep: bool) -> list[Result]:
+    return [evaluate_item(_WORKER_PACK, item, encoding=encoding, keep=keep) for item in chunk]
+
+
+def run_parallel(
+    pack: Any,
+    items: Iterable[Item],
+    *,
+    jobs: int,
+    rules: Path | None = None,
+    encoding: str | None = None,
+    keep: bool = False,
+    chunk: int = CHUNK,
+) -> Iterator[Result]:
+    """Like `run`, over a process pool, results in input order; small inputs stay in-process.
+
+    Chunks keep per-task overhead low; at most two chunks per worker are in flight, so memory
+    stays flat however long the input is.
+    """
+    import itertools
+
+    iterator = iter(items)
+    first = list(itertools.islice(iterator, chunk))
+    if jobs <= 1 or len(first) < chunk:
+        yield from run(pack, itertools.chain(first, iterator), encoding=encoding, keep=keep)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER_PACK
+    _WORKER_PACK = pack
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunks = itertools.chain([first], iter(lambda: list(itertools.islice(iterator, chunk)), []))
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(rules,)
+    ) as pool:
+        pending: deque[Any] = deque()
+        for part in chunks:
+            pending.append(pool.submit(_work, part, encoding, keep))
+            if len(pending) >= 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()

@@ -6,6 +6,7 @@ that `landrules --version` and `--help` stay instant.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from enum import Enum
@@ -102,13 +103,28 @@ def check(
         Optional[str],  # noqa: UP045
         typer.Option("--encoding", help="Read input files in this encoding (default UTF-8)."),
     ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, help="Worker processes for large inputs (0: one per core)."
+        ),
+    ] = 0,
     traceback: Annotated[
         bool, typer.Option("--traceback", help="Show the Python traceback of an internal error.")
     ] = False,
 ) -> None:
     """Check parcels against the rule pack and explain each provision's outcome."""
     options = CheckOptions(
-        paths, rules, output_format, output, detail, exclude or [], mapping, fail_on or [], encoding
+        paths,
+        rules,
+        output_format,
+        output,
+        detail,
+        exclude or [],
+        mapping,
+        fail_on or [],
+        encoding,
+        jobs or (os.cpu_count() or 1),
     )
     try:
         code = _run_check(options)
@@ -136,6 +152,7 @@ class CheckOptions:
     mapping: Path | None
     fail_on: list[FailOn]
     encoding: str | None
+    jobs: int
 
     @property
     def one_parcel_file(self) -> bool:
@@ -201,7 +218,7 @@ def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
 
 
 def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
-    from landrules.batch import Summary, iter_items, run
+    from landrules.batch import Summary, iter_items, run_parallel
     from landrules.outputs import atomic_output
     from landrules.report.batch import make_writer, pack_data
     from landrules.report.progress import progress
@@ -216,7 +233,15 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     with atomic_output(options.output, encoding=encoding, newline=newline) as out:
         writer = make_writer(options.output_format.value, out, sys.stderr, detail=options.detail)
         writer.start(pack_data(pack))
-        for result in progress(run(pack, items, encoding=options.encoding, keep=options.detail)):
+        results = run_parallel(
+            pack,
+            items,
+            jobs=1 if options.detail else options.jobs,
+            rules=options.rules,
+            encoding=options.encoding,
+            keep=options.detail,
+        )
+        for result in progress(results):
             summary.add(result)
             seen.update(result.outcomes.values())
             if result.problems:

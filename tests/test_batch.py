@@ -111,3 +111,20 @@ def test_an_unwritable_output_is_refused_before_any_work(
     result = run_cli(["check", "examples", "--output", str(tmp_path / "no" / "such.json")])
     assert result.exit_code == ExitCode.USAGE, result.describe()
     assert "cannot write the output file" in result.stderr
+
+
+def test_two_jobs_give_byte_identical_results_in_order(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Above one chunk (500 parcels) the pool is used; its output must equal one process's."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(520):
+        shutil.copyfile(EXAMPLES[n % len(EXAMPLES)], folder / f"{n:04d}.yaml")
+    (folder / "0007.yaml").write_text('schema_version: "1"\nparcel: [x]\n', encoding="utf-8")
+    one = run_cli(["check", "many", "--format", "jsonl", "--jobs", "1"], cwd=tmp_path)
+    two = run_cli(["check", "many", "--format", "jsonl", "--jobs", "2"], cwd=tmp_path)
+    assert one.exit_code == two.exit_code == ExitCode.INPUT_ERROR
+    assert one.stdout == two.stdout
+    assert one.stderr == two.stderr
+    assert len(one.stdout.splitlines()) == 520
