@@ -92,12 +92,16 @@ def provision_tree(parent: Tree, pv: ProvisionVerdict) -> None:
         _step_node(conditions, child)
     if pv.quantities or pv.covered:
         q_node = node.add(Text("quantities (landrules' computation; the text sets no formula)"))
+        covered_name = pv.covered.name if pv.covered else None
         for q in pv.quantities:
             if _worth_showing(q.name, q.value):
-                q_node.add(Text(_quantity_line(q.name, q.value)))
-        if pv.covered:
+                line = _quantity_line(q.name, q.value)
+                if q.name == covered_name:
+                    line += f"  ← the area the {p.outcome.kind} concerns"
+                q_node.add(Text(line))
+        if pv.covered and covered_name not in {q.name for q in pv.quantities}:
             covered = _quantity_line(pv.covered.name, pv.covered.value)
-            q_node.add(Text(f"area the {p.outcome.kind} concerns: {covered}"))
+            q_node.add(Text(f"the area the {p.outcome.kind} concerns: {covered}"))
     if pv.outcome is Outcome.UNDETERMINED:
         todo = node.add(Text("missing facts (supply these to settle it)", style="yellow"))
         for name in pv.missing:
