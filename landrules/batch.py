@@ -78,9 +78,17 @@ class Result:
     verdict: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
     full: Any = None  # the Verdict object, kept only when a detailed tree is to be printed
+    rendered: str | None = None  # the output text, when a worker rendered it
+    decided: dict[str, str] | None = None  # outcome per provision, kept when `verdict` is dropped
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
     @property
     def outcomes(self) -> dict[str, str]:
+        if self.decided is not None:
+            return self.decided
         if self.verdict is None:
             return {}
         return {p["id"]: p["outcome"] for p in self.verdict["provisions"]}
@@ -100,7 +108,7 @@ class Summary:
 
     def add(self, result: Result) -> None:
         self.parcels += 1
-        if result.verdict is None:
+        if not result.ok:
             self.input_errors += 1
             return
         for provision, outcome in result.outcomes.items():
@@ -158,9 +166,29 @@ def iter_items(
 
 
 def evaluate_item(
-    pack: Any, item: Item, *, encoding: str | None = None, keep: bool = False
+    pack: Any,
+    item: Item,
+    *,
+    encoding: str | None = None,
+    keep: bool = False,
+    render: str | None = None,
 ) -> Result:
-    """Read (if needed), validate and check one item; input problems become data, never raise."""
+    """Read (if needed), validate and check one item; input problems become data, never raise.
+
+    With `render` (an output format), the result carries its output text instead of the verdict
+    data, so that a worker process sends back a string rather than a large nested dict.
+    """
+    result = _evaluate(pack, item, encoding, keep)
+    if render is not None:
+        from landrules.report.batch import RENDERERS
+
+        result.rendered = RENDERERS[render](result)
+        result.decided = result.outcomes
+        result.verdict = None
+    return result
+
+
+def _evaluate(pack: Any, item: Item, encoding: str | None, keep: bool) -> Result:
     from landrules.api import check_parcel, parcel_from_document, read_parcel_document
     from landrules.model.parcel import Parcel
     from landrules.report.data import verdict_data
@@ -182,10 +210,15 @@ def evaluate_item(
 
 
 def run(
-    pack: Any, items: Iterable[Item], *, encoding: str | None = None, keep: bool = False
+    pack: Any,
+    items: Iterable[Item],
+    *,
+    encoding: str | None = None,
+    keep: bool = False,
+    render: str | None = None,
 ) -> Iterator[Result]:
     for item in items:
-        yield evaluate_item(pack, item, encoding=encoding, keep=keep)
+        yield evaluate_item(pack, item, encoding=encoding, keep=keep, render=render)
 
 
 CHUNK = 500
@@ -200,8 +233,11 @@ def _start_worker(rules: Path | None) -> None:
         _WORKER_PACK = load_rules(rules)
 
 
-def _work(chunk: list[Item], encoding: str | None, keep: bool) -> list[Result]:
-    return [evaluate_item(_WORKER_PACK, item, encoding=encoding, keep=keep) for item in chunk]
+def _work(chunk: list[Item], encoding: str | None, keep: bool, render: str | None) -> list[Result]:
+    return [
+        evaluate_item(_WORKER_PACK, item, encoding=encoding, keep=keep, render=render)
+        for item in chunk
+    ]
 
 
 def run_parallel(
@@ -212,6 +248,7 @@ def run_parallel(
     rules: Path | None = None,
     encoding: str | None = None,
     keep: bool = False,
+    render: str | None = None,
     chunk: int = CHUNK,
 ) -> Iterator[Result]:
     """Like `run`, over a process pool, results in input order; small inputs stay in-process.
@@ -224,7 +261,8 @@ def run_parallel(
     iterator = iter(items)
     first = list(itertools.islice(iterator, chunk))
     if jobs <= 1 or len(first) < chunk:
-        yield from run(pack, itertools.chain(first, iterator), encoding=encoding, keep=keep)
+        rest = itertools.chain(first, iterator)
+        yield from run(pack, rest, encoding=encoding, keep=keep, render=render)
         return
     import multiprocessing
     from collections import deque
@@ -240,7 +278,7 @@ def run_parallel(
     ) as pool:
         pending: deque[Any] = deque()
         for part in chunks:
-            pending.append(pool.submit(_work, part, encoding, keep))
+            pending.append(pool.submit(_work, part, encoding, keep, render))
             if len(pending) >= 2 * jobs:
                 yield from pending.popleft().result()
         while pending:

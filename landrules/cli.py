@@ -220,9 +220,10 @@ def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
 def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     from landrules.batch import Summary, iter_items, run_parallel
     from landrules.outputs import atomic_output
-    from landrules.report.batch import make_writer, pack_data
+    from landrules.report.batch import RENDERERS, make_writer, pack_data
     from landrules.report.progress import progress
 
+    fmt = options.output_format.value
     summary = Summary([c.provision.id for c in pack.provisions])
     seen: set[str] = set()
     items = iter_items(
@@ -240,6 +241,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
             rules=options.rules,
             encoding=options.encoding,
             keep=options.detail,
+            render=fmt if fmt in RENDERERS and not options.detail else None,
         )
         for result in progress(results):
             summary.add(result)

@@ -30,7 +30,7 @@ class TextWriter:
         return None
 
     def write(self, result: Result) -> None:
-        if result.verdict is None:
+        if not result.ok:
             return
         if self.detail and result.full is not None:
             from landrules.report.text import make_console, verdict_tree
@@ -39,15 +39,30 @@ class TextWriter:
                 self.console = make_console(self.out)
             self.console.print(verdict_tree(result.full))
             return
-        outcomes = " · ".join(f"{p} {o.replace('_', ' ')}" for p, o in result.outcomes.items())
-        self.out.write(f"{result.item.label}: {outcomes}\n")
+        self.out.write(result.rendered if result.rendered is not None else render_line(result))
 
     def finish(self, summary: Summary) -> None:
         self.out.write(summary.line() + "\n")
 
 
-def _error_record(result: Result) -> dict[str, Any]:
-    return {"source": result.item.label, "errors": [p.to_dict() for p in result.problems]}
+def render_line(result: Result) -> str:
+    """`source: P1 applies · P2 does not apply · …` — the text format's line for one parcel."""
+    if not result.ok:
+        return ""
+    outcomes = " · ".join(f"{p} {o.replace('_', ' ')}" for p, o in result.outcomes.items())
+    return f"{result.item.label}: {outcomes}\n"
+
+
+def render_record(result: Result) -> str:
+    """The verdict, or the input errors, as one line of JSON."""
+    if result.ok and result.verdict is not None:
+        return json.dumps(result.verdict, ensure_ascii=False)
+    errors = [p.to_dict() for p in result.problems]
+    return json.dumps({"source": result.item.label, "errors": errors}, ensure_ascii=False)
+
+
+RENDERERS = {"text": render_line, "json": render_record, "jsonl": render_record}
+"""Formats whose per-parcel output a worker can produce on its own (they keep no state)."""
 
 
 class JsonWriter:
@@ -62,11 +77,10 @@ class JsonWriter:
         self.out.write(head[:-1] + ', "results": [\n')
 
     def write(self, result: Result) -> None:
-        record = result.verdict if result.verdict is not None else _error_record(result)
         if not self.first:
             self.out.write(",\n")
         self.first = False
-        self.out.write(json.dumps(record, ensure_ascii=False))
+        self.out.write(result.rendered if result.rendered is not None else render_record(result))
 
     def finish(self, summary: Summary) -> None:
         tail = json.dumps(summary.to_dict(), ensure_ascii=False)
@@ -83,8 +97,8 @@ class JsonLinesWriter:
         return None
 
     def write(self, result: Result) -> None:
-        record = result.verdict if result.verdict is not None else _error_record(result)
-        self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        rendered = result.rendered if result.rendered is not None else render_record(result)
+        self.out.write(rendered + "\n")
 
     def finish(self, summary: Summary) -> None:
         self.err.write(summary.line() + "\n")
