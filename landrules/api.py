@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from landrules import yamlio
-from landrules.evaluate import Context, ProvisionVerdict
+from landrules.evaluate import AsOf, Context, ProvisionVerdict, evaluate_versions
 from landrules.facts import flatten
 from landrules.model.parcel import Parcel
 from landrules.problems import InputError, Problem
@@ -68,14 +68,25 @@ def parcel_from_document(doc: yamlio.Document) -> Parcel:
         ) from None
 
 
-def check_parcel(pack: RulePack, parcel: Parcel, source: str = "<parcel>") -> Verdict:
-    """Evaluate every provision of the pack on the parcel."""
+def check_parcel(
+    pack: RulePack, parcel: Parcel, source: str = "<parcel>", *, as_of: date | None = None
+) -> Verdict:
+    """Evaluate every provision of the pack on the parcel, each in the version in force on
+    `as_of`, else on the parcel's application date (see `evaluate.evaluate_versions`)."""
     ctx = Context(flatten(parcel), pack.params)
-    return Verdict(source, parcel, pack, [p.evaluate(ctx) for p in pack.provisions])
+    on = AsOf.pick(as_of, parcel.application_date)
+    verdicts = [evaluate_versions(versions, ctx, on) for versions in pack.versions()]
+    return Verdict(source, parcel, pack, verdicts)
 
 
-def check_file(pack: RulePack, path: str | Path, *, encoding: str | None = None) -> Verdict:
-    return check_parcel(pack, read_parcel(path, encoding=encoding), str(path))
+def check_file(
+    pack: RulePack,
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    as_of: date | None = None,
+) -> Verdict:
+    return check_parcel(pack, read_parcel(path, encoding=encoding), str(path), as_of=as_of)
 
 
 def load_rules(directory: str | Path | None = None) -> RulePack:

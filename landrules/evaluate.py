@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -68,6 +69,8 @@ class ProvisionVerdict:
     pending: list[ReviewFinding]
     quantities: list[Quantity]
     covered: Quantity | None
+    reviewed: list[ReviewFinding] = field(default_factory=list)  # every review, whatever its result
+    version: VersionUse | None = None
 
 
 @dataclass(slots=True)
@@ -252,13 +255,15 @@ class CompiledProvision:
     provision: r.Provision
     root: Compiled
     reviews: list[tuple[r.Review, Compiled]]
+    source: str = ""  # the file this version was read from
 
     @classmethod
-    def build(cls, provision: r.Provision) -> CompiledProvision:
+    def build(cls, provision: r.Provision, source: str = "") -> CompiledProvision:
         return cls(
             provision,
             compile_condition(provision.conditions),
             [(review, compile_condition(review.when)) for review in provision.reviews],
+            source,
         )
 
     def evaluate(self, ctx: Context) -> ProvisionVerdict:
@@ -266,8 +271,10 @@ class CompiledProvision:
         root = self.root(ctx)
         triggered: list[ReviewFinding] = []
         pending: list[ReviewFinding] = []
+        reviewed: list[ReviewFinding] = []
         for review, run in self.reviews:
             step = run(ctx)
+            reviewed.append(ReviewFinding(review, step))
             if step.result is Tri.TRUE or (step.result is Tri.UNKNOWN and not step.missing):
                 triggered.append(ReviewFinding(review, step))
             elif step.result is Tri.UNKNOWN:
@@ -297,4 +304,260 @@ class CompiledProvision:
             pending=pending,
             quantities=[Quantity(q, ctx.get(q)) for q in provision.quantities],
             covered=covered,
+            reviewed=reviewed,
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Versions in time: which version of a provision is in force on the date a parcel is judged at
+
+
+def period(bound: r.DateBound) -> tuple[date, date] | None:
+    """First and last day the bound's date may stand for (one day unless only month/year known)."""
+    day = bound.date
+    if day is None:
+        return None
+    if bound.precision == "year":
+        return day, date(day.year, 12, 31)
+    if bound.precision == "month":
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return day, following - timedelta(days=1)
+    return day, day
+
+
+def possible_span(provision: r.Provision) -> tuple[date, date]:
+    """Every day on which the provision may be in force (the widest reading of its dates)."""
+    start = period(provision.effective_from)
+    end = period(provision.effective_until)
+    assert start is not None  # effective_from always has a date
+    return start[0], end[1] if end is not None else date.max
+
+
+def in_force(provision: r.Provision, on: date) -> Tri:
+    """TRUE/FALSE, or UNKNOWN when `on` falls in a period only known to the month or year."""
+    start = period(provision.effective_from)
+    assert start is not None
+    end = period(provision.effective_until)
+    if on < start[0] or (end is not None and on > end[1]):
+        return Tri.FALSE
+    if on < start[1] or (end is not None and on > end[0]):
+        return Tri.UNKNOWN
+    return Tri.TRUE
+
+
+def describe_bound(bound: r.DateBound, lang: str = "en") -> str:
+    """'2015 (year only, …)' or 'open (not known whether …)' for notes shown with a verdict."""
+    note = getattr(bound.note, lang)
+    if bound.date is None:
+        return f"{'开放' if lang == 'zh' else 'open'} ({note})"
+    shown = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}[bound.precision]
+    return f"{bound.date.strftime(shown)} ({note})"
+
+
+_Day = date
+
+
+@dataclass(frozen=True, slots=True)
+class AsOf:
+    """The date a parcel is judged at, and where it came from ('--as-of', 'application_date')."""
+
+    date: _Day | None = None
+    source: str = ""
+
+    @classmethod
+    def pick(cls, as_of: _Day | None, application_date: _Day | None) -> AsOf:
+        if as_of is not None:
+            return cls(as_of, "--as-of")
+        if application_date is not None:
+            return cls(application_date, "application_date")
+        return cls()
+
+
+@dataclass(frozen=True, slots=True)
+class InForce:
+    """A condition the engine adds itself (not from a rule file): a version is in force."""
+
+    id: str
+    label: r.Label
+    kind: str = "in_force"
+    quote: str | None = None
+    fact: str = "application_date"
+
+
+@dataclass(slots=True)
+class VersionUse:
+    """Which version of a provision a verdict used, on which date, and how sure that is."""
+
+    state: str  # in_force | uncertain | assumed | not_in_force | several_undated
+    on: AsOf
+    used: CompiledProvision | None
+    versions: list[CompiledProvision]
+    zh: str
+    en: str
+
+    def data(self) -> dict[str, Any]:
+        """Plain data for JSON verdicts."""
+        used = self.used.provision if self.used is not None else None
+        return {
+            "state": self.state,
+            "date": self.on.date.isoformat() if self.on.date else None,
+            "date_from": self.on.source or None,
+            "file": self.used.source if self.used is not None else None,
+            "effective_from": used.effective_from.model_dump(mode="json") if used else None,
+            "effective_until": used.effective_until.model_dump(mode="json") if used else None,
+            "versions": len(self.versions),
+            "note": {"zh": self.zh, "en": self.en},
+        }
+
+
+def _span_text(p: r.Provision, lang: str = "en") -> str:
+    until = "至" if lang == "zh" else "until"
+    start = "自" if lang == "zh" else "from"
+    return (
+        f"{start} {describe_bound(p.effective_from, lang)}; "
+        f"{until} {describe_bound(p.effective_until, lang)}"
+    )
+
+
+def _same_but_dates(versions: list[CompiledProvision]) -> bool:
+    dates = {"effective_from", "effective_until"}
+    first = versions[0].provision.model_dump(exclude=dates)
+    return all(v.provision.model_dump(exclude=dates) == first for v in versions[1:])
+
+
+def _synthetic(pid: str, on: AsOf, result: Tri, label_en: str, label_zh: str) -> Step:
+    facts = (("application_date", on.date),) if on.date else ()
+    missing = ("application_date",) if result is Tri.UNKNOWN else ()
+    leaf = Step(
+        InForce(f"{pid}.in-force", r.Label(zh=label_zh, en=label_en)), result, facts, missing
+    )
+    group = InForce(f"{pid}.all", r.Label(zh="全部条件", en="all of"), kind="all")
+    return Step(group, result, (), missing, (), (leaf,))
+
+
+def _unsettled(versions: list[CompiledProvision], use: VersionUse, root: Step) -> ProvisionVerdict:
+    """A verdict on no version at all: out of force, or the date that would choose is missing."""
+    shown = (
+        versions[0]
+        if use.state == "not_in_force"
+        and use.on.date
+        and (use.on.date < possible_span(versions[0].provision)[0])
+        else versions[-1]
+    )
+    not_in_force = use.state == "not_in_force"
+    return ProvisionVerdict(
+        provision=shown.provision,
+        outcome=Outcome.DOES_NOT_APPLY if not_in_force else Outcome.UNDETERMINED,
+        root=root,
+        missing=() if not_in_force else ("application_date",),
+        ambiguities=(),
+        triggered=[],
+        pending=[],
+        quantities=[],
+        covered=None,
+        version=use,
+    )
+
+
+def evaluate_versions(
+    versions: list[CompiledProvision], ctx: Context, on: AsOf
+) -> ProvisionVerdict:
+    """Pick the version in force on `on` and evaluate it; say which, and how sure that is.
+
+    No date: a single version (or versions differing only in their dates) is used and the date is
+    noted as assumed; differing versions give undetermined, naming application_date. A date out
+    of every version gives does not apply, "no rule in force on DATE". A date inside a period
+    known only to the year or month gives needs review (unless a condition fails or a fact is
+    missing).
+    """
+    pid = versions[0].provision.id
+    if on.date is None:
+        if len(versions) == 1 or _same_but_dates(versions):
+            chosen = versions[-1]
+            span = _span_text(chosen.provision)
+            zh_span = _span_text(chosen.provision, "zh")
+            use = VersionUse(
+                "assumed",
+                on,
+                chosen,
+                versions,
+                f"日期为假定：未给出申请日期（application_date）或 --as-of，"
+                f"使用唯一版本（{zh_span}）",
+                f"date assumed: no application_date or --as-of given; the only version is used "
+                f"({span})",
+            )
+            return _with_version(chosen.evaluate(ctx), use)
+        en = (
+            f"{len(versions)} versions of {pid} differ and no application_date or --as-of was "
+            f"given: the application date decides which one applies"
+        )
+        zh = (
+            f"{pid}有{len(versions)}个不同版本，且未给出申请日期或 --as-of："
+            f"须由申请日期确定适用版本"
+        )
+        use = VersionUse("several_undated", on, None, versions, zh, en)
+        root = _synthetic(
+            pid,
+            on,
+            Tri.UNKNOWN,
+            f"a version of {pid} is in force on the application date",
+            f"申请日期时{pid}有效",
+        )
+        return _unsettled(versions, use, root)
+    day = on.date.isoformat()
+    results = [(v, in_force(v.provision, on.date)) for v in versions]
+    chosen_tri = next(((v, t) for v, t in results if t is Tri.TRUE), None) or next(
+        ((v, t) for v, t in results if t is Tri.UNKNOWN), None
+    )
+    if chosen_tri is None:
+        spans = "; ".join(_span_text(v.provision) for v in versions)
+        zh_spans = "；".join(_span_text(v.provision, "zh") for v in versions)
+        use = VersionUse(
+            "not_in_force",
+            on,
+            None,
+            versions,
+            f"{day}无有效规则（{on.source}）：{pid} {zh_spans}",
+            f"no rule in force on {day} ({on.source}): {pid} is in force {spans}",
+        )
+        root = _synthetic(
+            pid, on, Tri.FALSE, f"a version of {pid} is in force on {day}", f"{day}时{pid}有效"
+        )
+        return _unsettled(versions, use, root)
+    chosen, tri = chosen_tri
+    span = _span_text(chosen.provision)
+    zh_span = _span_text(chosen.provision, "zh")
+    if tri is Tri.TRUE:
+        use = VersionUse(
+            "in_force",
+            on,
+            chosen,
+            versions,
+            f"{day}（{on.source}）有效的版本：{zh_span}",
+            f"version in force on {day} ({on.source}): {span}",
+        )
+        return _with_version(chosen.evaluate(ctx), use)
+    use = VersionUse(
+        "uncertain",
+        on,
+        chosen,
+        versions,
+        f"{day}（{on.source}）是否有效不能确定：{zh_span}",
+        f"whether {pid} was in force on {day} ({on.source}) is not known: {span}",
+    )
+    verdict = _with_version(chosen.evaluate(ctx), use)
+    ambiguity = Ambiguity(
+        "in-force-date-not-known",
+        f"{pid}的生效（或失效）日期只知道到年或月，{day}时是否有效不能确定（{zh_span}）",
+        f"{pid}'s dates are known only to the year or month: whether it was in force on {day} is "
+        f"not known ({span})",
+    )
+    if verdict.outcome in (Outcome.APPLIES, Outcome.NEEDS_REVIEW):
+        verdict.outcome = Outcome.NEEDS_REVIEW
+        verdict.ambiguities = (*verdict.ambiguities, ambiguity)
+    return verdict
+
+
+def _with_version(verdict: ProvisionVerdict, use: VersionUse) -> ProvisionVerdict:
+    verdict.version = use
+    return verdict

@@ -1,27 +1,31 @@
-"""Loading a rule pack: read every file once, check its integrity, compile its provisions.
+"""Rule packs: read every file leniently (for `validate`), or load one for use (for `check`).
 
-A pack that fails here is refused whole: a verdict from a rule whose quote is not in the source,
-or whose condition names a fact no parcel can state, cannot be trusted.
+`read_pack` never stops at the first mistake: it returns every document with its locations, the
+models that validated, and the problems found while reading, so that `landrules validate` can
+report all of them. `load_pack` reads, runs every check in `landrules.checks`, and refuses the
+pack on any error-severity finding: a verdict from a rule whose quote is not in the source, or
+whose condition names a fact no parcel can state, cannot be trusted.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from landrules import yamlio
-from landrules.derive import DERIVATIONS
 from landrules.evaluate import CompiledProvision
-from landrules.facts import fact_names
 from landrules.model.rules import PackMeta, Provision
 from landrules.problems import InputError, Problem, RulePackError
 
 PACK_FILE = "pack.yaml"
 SHIPPED_PACK_ID = "cixi-jingxinjian-2019-13"
+
+Loc = tuple[str | int, ...]
 
 
 @dataclass(slots=True)
@@ -30,7 +34,7 @@ class RulePack:
     directory: Path
     source_text: str
     clause_text: str
-    provisions: list[CompiledProvision]
+    provisions: list[CompiledProvision]  # every version of every provision, in file order
     sha256: str
 
     @property
@@ -41,6 +45,47 @@ class RulePack:
     def params(self) -> dict[str, list[str]]:
         return self.meta.parameters
 
+    def versions(self) -> list[list[CompiledProvision]]:
+        """The provisions grouped by id (first-listed first), each group's versions by date."""
+        groups: dict[str, list[CompiledProvision]] = {}
+        for compiled in self.provisions:
+            groups.setdefault(compiled.provision.id, []).append(compiled)
+        return [
+            sorted(group, key=lambda c: c.provision.effective_from.date)
+            for group in groups.values()
+        ]
+
+
+@dataclass(slots=True)
+class ProvisionFile:
+    """One provision file as read: its document (None if unreadable) and model (None if invalid)."""
+
+    name: str
+    path: str
+    doc: yamlio.Document | None
+    provision: Provision | None
+
+
+@dataclass(slots=True)
+class PackSource:
+    """Everything in a pack folder, read leniently; the input of every `validate` check."""
+
+    directory: Path
+    meta_path: str
+    meta_doc: yamlio.Document | None
+    meta: PackMeta | None
+    source_text: str
+    clause_text: str
+    files: list[ProvisionFile] = field(default_factory=list)
+    read_problems: list[Problem] = field(default_factory=list)
+    sha256: str = ""
+
+    def provisions(self) -> Iterator[tuple[ProvisionFile, Provision, yamlio.Document]]:
+        """The files whose provision validated, with its model and document."""
+        for f in self.files:
+            if f.provision is not None and f.doc is not None:
+                yield f, f.provision, f.doc
+
 
 def default_pack_dir() -> Path:
     """The shipped pack: inside the installed package, or `rules/` in a source checkout."""
@@ -49,6 +94,15 @@ def default_pack_dir() -> Path:
         if (candidate / PACK_FILE).is_file():
             return candidate
     raise RulePackError([Problem(str(here), 0, 0, "no-pack", "the shipped rule pack is missing")])
+
+
+def find_packs(path: Path) -> list[Path]:
+    """Pack folders at or below `path` (a pack folder is one holding pack.yaml), sorted."""
+    if (path / PACK_FILE).is_file():
+        return [path]
+    if not path.is_dir():
+        return []
+    return sorted(p.parent for p in path.rglob(PACK_FILE) if "tests" not in p.parent.parts[-1:])
 
 
 def resolve_pack_dir(path: Path | None) -> Path:
@@ -75,14 +129,6 @@ def resolve_pack_dir(path: Path | None) -> Path:
     )
 
 
-def _validate(model: type[BaseModel], doc: yamlio.Document) -> Any:
-    try:
-        return model.model_validate(doc.data)
-    except ValidationError as err:
-        problems = yamlio.validation_problems(doc, err, known_fields=known_fields(model))
-        raise RulePackError(problems) from None
-
-
 def known_fields(model: type[BaseModel]) -> Any:
     """For did-you-mean hints: the field names allowed at a location inside `model`."""
     from landrules.schema_walk import fields_at
@@ -90,46 +136,108 @@ def known_fields(model: type[BaseModel]) -> Any:
     return lambda loc: fields_at(model, loc)
 
 
-def load_pack(directory: Path | None = None) -> RulePack:
+_UNKNOWN_KIND = ("union_tag_invalid", "union_tag_not_found")
+
+
+def _validate(model: type[BaseModel], doc: yamlio.Document) -> tuple[Any, list[Problem]]:
+    """The model, or None and the schema problems; an unknown condition kind gets its own code."""
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as err:
+        problems = yamlio.validation_problems(doc, err, known_fields=known_fields(model))
+    return None, [_kind_problem(doc, p) if p.code in _UNKNOWN_KIND else p for p in problems]
+
+
+def _kind_problem(doc: yamlio.Document, problem: Problem) -> Problem:
+    from landrules.model.rules import CONDITION_KINDS
+
+    loc: Loc = tuple(int(p) if p.isdigit() else p for p in problem.field.split(".") if p)
+    node: Any = doc.data
+    for part in loc:
+        node = node[part] if isinstance(node, (dict, list)) else None  # type: ignore[index]
+    kind = node.get("kind") if isinstance(node, dict) else None
+    kinds = ", ".join(CONDITION_KINDS)
+    if kind is None:
+        line, col = yamlio.locate(doc, loc)
+        message = f"a condition needs a `kind`: one of {kinds}"
+    else:
+        line, col = yamlio.locate(doc, (*loc, "kind"))
+        message = f"unknown condition kind {kind!r}; the kinds are {kinds}"
+    import difflib
+
+    close = difflib.get_close_matches(str(kind), CONDITION_KINDS, n=1) if kind else []
+    hint = f"did you mean '{close[0]}'?" if close else ""
+    return Problem(doc.path, line, col, "unknown-kind", message, problem.field, hint)
+
+
+def _read_doc(path: Path, problems: list[Problem]) -> yamlio.Document | None:
+    try:
+        return yamlio.load(path)
+    except InputError as err:
+        problems.extend(err.problems)
+        return None
+
+
+def read_pack(directory: Path | None = None) -> PackSource:
+    """Read a pack folder without stopping at mistakes (raises only if it is not a pack)."""
     directory = resolve_pack_dir(directory)
     digest = hashlib.sha256()
-    meta_doc = yamlio.load(directory / PACK_FILE)
-    digest.update(meta_doc.text.encode())
-    meta: PackMeta = _validate(PackMeta, meta_doc)
+    problems: list[Problem] = []
+    meta_path = directory / PACK_FILE
+    meta_doc = _read_doc(meta_path, problems)
+    meta: PackMeta | None = None
+    if meta_doc is not None:
+        digest.update(meta_doc.text.encode())
+        meta, found = _validate(PackMeta, meta_doc)
+        problems.extend(found)
+    pack = PackSource(directory, str(meta_path), meta_doc, meta, "", "", [], problems)
+    if meta is None or meta_doc is None:
+        return pack
     source_path = directory / meta.source
     try:
-        source_text = source_path.read_bytes().decode("utf-8")
+        pack.source_text = source_path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as err:
         line, col = yamlio.locate(meta_doc, ("source",))
-        raise RulePackError(
-            [Problem(str(meta_doc.path), line, col, "source", f"cannot read {source_path}: {err}")]
-        ) from None
-    digest.update(source_text.encode())
-    lines = source_text.splitlines()
+        problems.append(
+            Problem(meta_doc.path, line, col, "source", f"cannot read {source_path}: {err}")
+        )
+    digest.update(pack.source_text.encode())
+    lines = pack.source_text.splitlines()
     span = meta.source_clause_lines
-    clause_text = "\n".join(lines[span.first - 1 : span.last])
-    problems: list[Problem] = []
-    provisions: list[CompiledProvision] = []
-    seen_ids: dict[str, str] = {}
+    pack.clause_text = "\n".join(lines[span.first - 1 : span.last])
     for name in meta.provisions:
-        try:
-            doc = yamlio.load(directory / name)
+        path = directory / name
+        doc = _read_doc(path, problems)
+        provision: Provision | None = None
+        if doc is not None:
             digest.update(doc.text.encode())
-            provision: Provision = _validate(Provision, doc)
-        except InputError as err:
-            problems.extend(err.problems)
-            continue
-        problems.extend(_integrity(provision, doc, clause_text, seen_ids))
-        provisions.append(CompiledProvision.build(provision))
-    if problems:
-        raise RulePackError(problems)
-    return RulePack(meta, directory, source_text, clause_text, provisions, digest.hexdigest())
+            provision, found = _validate(Provision, doc)
+            problems.extend(found)
+        pack.files.append(ProvisionFile(name, str(path), doc, provision))
+    pack.sha256 = digest.hexdigest()
+    return pack
 
 
-_KNOWN_FACTS = frozenset(fact_names()) | frozenset(DERIVATIONS)
+def load_pack(directory: Path | None = None) -> RulePack:
+    """Read, check and compile a pack; any error-severity finding refuses it whole."""
+    from landrules.checks import run_checks
+
+    source = read_pack(directory)
+    errors = [p for p in run_checks(source) if p.severity == "error"]
+    if errors or source.meta is None:
+        raise RulePackError(errors or source.read_problems)
+    provisions = [CompiledProvision.build(p, f.path) for f, p, _doc in source.provisions()]
+    return RulePack(
+        source.meta,
+        source.directory,
+        source.source_text,
+        source.clause_text,
+        provisions,
+        source.sha256,
+    )
 
 
-def iter_conditions(node: Any, loc: tuple[str | int, ...]) -> Any:
+def iter_conditions(node: Any, loc: Loc) -> Iterator[tuple[Any, Loc]]:
     """Every condition below `node` with its location in the provision file."""
     yield node, loc
     if node.kind in ("all", "any"):
@@ -139,67 +247,8 @@ def iter_conditions(node: Any, loc: tuple[str | int, ...]) -> Any:
         yield from iter_conditions(node.condition, (*loc, "condition"))
 
 
-def _integrity(
-    provision: Provision, doc: yamlio.Document, clause_text: str, seen_ids: dict[str, str]
-) -> list[Problem]:
-    """The checks without which no verdict is safe: verbatim quotes, known facts, unique ids."""
-    problems: list[Problem] = []
-
-    def problem(loc: tuple[str | int, ...], code: str, message: str, hint: str = "") -> None:
-        line, col = yamlio.locate(doc, loc)
-        field = ".".join(str(p) for p in loc)
-        problems.append(Problem(doc.path, line, col, code, message, field, hint))
-
-    def check_id(ident: str, loc: tuple[str | int, ...]) -> None:
-        if ident in seen_ids:
-            problem(
-                (*loc, "id"), "duplicate-id", f"id {ident!r} is already used in {seen_ids[ident]}"
-            )
-        seen_ids[ident] = doc.path
-
-    check_id(provision.id, ())
-    quoted: list[tuple[str, tuple[str | int, ...]]] = [
-        (provision.outcome.quote, ("outcome", "quote"))
-    ]
-    trees: list[tuple[Any, tuple[str | int, ...], bool]] = [
-        (provision.conditions, ("conditions",), True)
-    ] + [(review.when, ("reviews", i, "when"), False) for i, review in enumerate(provision.reviews)]
+def condition_trees(provision: Provision) -> Iterator[tuple[Any, Loc, bool]]:
+    """The provision's condition tree (from the text) and each review's `when` (not from it)."""
+    yield provision.conditions, ("conditions",), True
     for i, review in enumerate(provision.reviews):
-        check_id(review.id, ("reviews", i))
-    for i, advisory in enumerate(provision.advisories):
-        check_id(advisory.id, ("advisories", i))
-    for name_index, name in enumerate(provision.quantities):
-        if name not in _KNOWN_FACTS:
-            problem(
-                ("quantities", name_index), "unknown-fact", f"no fact or quantity named {name!r}"
-            )
-    for tree, tree_loc, from_text in trees:
-        for node, node_loc in iter_conditions(tree, tree_loc):
-            check_id(node.id, node_loc)
-            if node.kind not in ("all", "any", "not"):
-                for key in ("fact", "than"):
-                    named: str | None = getattr(node, key, None)
-                    if named is not None and named not in _KNOWN_FACTS:
-                        problem(
-                            (*node_loc, key),
-                            "unknown-fact",
-                            f"no fact named {named!r}",
-                            "see docs/parcel-format.md for the fact names",
-                        )
-                if from_text and not node.quote:
-                    problem(
-                        node_loc,
-                        "no-quote",
-                        "a condition of the text must quote the words it encodes",
-                    )
-            if node.quote is not None:
-                quoted.append((node.quote, (*node_loc, "quote")))
-    for quote, loc in quoted:
-        if not quote or quote not in clause_text:
-            problem(
-                loc,
-                "quote-not-in-source",
-                f"quote {quote!r} is not a verbatim part of the cited clause",
-                "copy the words exactly from the source text",
-            )
-    return problems
+        yield review.when, ("reviews", i, "when"), False

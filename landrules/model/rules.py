@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from landrules.model.types import Decimal_, IsoDate, PlainInt, Text
 
@@ -64,12 +64,27 @@ class IncludesAny(_Leaf):
     values: list[str] = Field(min_length=1)
 
 
+UNITS = ("m²", "亩", "ha", "m", "ratio")
+"""Units a compared constant may state; it must be the unit of the fact it is compared with."""
+
+
 class Compare(_Leaf):
     kind: Literal["compare"]
     fact: FactName
     op: Literal["gt", "ge", "lt", "le"]
     value: Decimal_ | None = None
+    unit: Literal["m²", "亩", "ha", "m", "ratio"] | None = Field(
+        None, description="Unit of `value`; it must be the fact's own unit (m² is never 亩)."
+    )
     than: FactName | None = Field(None, description="Compare with another fact instead of a value.")
+
+    @model_validator(mode="after")
+    def _one_right_side(self) -> Compare:
+        if (self.value is None) == (self.than is None):
+            raise ValueError("give exactly one of `value` (a constant) or `than` (another fact)")
+        if self.unit is not None and self.value is None:
+            raise ValueError("`unit` belongs to a constant `value`, not to `than`")
+        return self
 
 
 class Given(_Leaf):
@@ -130,20 +145,55 @@ class Advisory(RuleData):
     text: Label
 
 
+class DateBound(RuleData):
+    """One end of a provision's time in force, with where the date comes from.
+
+    `precision: year` means only the year is known (the date is then the year's first day for
+    `effective_from`); a day inside that year is neither certainly in nor out of force.
+    """
+
+    date: IsoDate | None = Field(
+        None, description="YYYY-MM-DD; left out for an open end (still in force, or not known)."
+    )
+    precision: Literal["day", "month", "year"] = Field(
+        "day", description="How much of the date is known."
+    )
+    verified: bool = Field(
+        description="true only when `note` cites the source the date was checked against."
+    )
+    note: Label = Field(description="The source of the date, or why it is not verified.")
+
+    @model_validator(mode="after")
+    def _period_start(self) -> DateBound:
+        day = self.date
+        if day is not None and (
+            (self.precision == "year" and (day.month, day.day) != (1, 1))
+            or (self.precision == "month" and day.day != 1)
+        ):
+            raise ValueError(
+                f"with precision {self.precision}, write the first day of the "
+                f"{self.precision} (the rest of the date is not known)"
+            )
+        return self
+
+
+class StartBound(DateBound):
+    date: IsoDate = Field(description="YYYY-MM-DD: the first day in force, or of its period.")
+
+
 class Provision(RuleData):
     id: Id
     title: Label
     citation: Citation
+    effective_from: StartBound = Field(description="First day in force (inclusive).")
+    effective_until: DateBound = Field(
+        description="Last day in force (inclusive); no `date` means open-ended."
+    )
     outcome: Outcome
     conditions: Condition
     quantities: list[FactName] = Field(default_factory=list)
     reviews: list[Review] = Field(default_factory=list)
     advisories: list[Advisory] = Field(default_factory=list)
-
-
-class DatedNote(RuleData):
-    date: IsoDate | None = None
-    note: Label
 
 
 class LineSpan(RuleData):
@@ -162,8 +212,6 @@ class PackMeta(RuleData):
         description="Lines of the source file holding the cited clause; quotes must be in them."
     )
     citation: Citation
-    effective_from: DatedNote | None = None
-    effective_until: DatedNote | None = None
     notes: list[Label] = Field(default_factory=list)
     provisions: list[Text] = Field(min_length=1, description="Provision files, in order.")
     parameters: dict[Id, list[str]] = Field(default_factory=dict)

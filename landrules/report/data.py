@@ -118,6 +118,7 @@ def provision_data(pv: ProvisionVerdict) -> dict[str, Any]:
         "advisories": [
             {"id": a.id, "text": _label(a.text), "from_text": False} for a in p.advisories
         ],
+        "version": pv.version.data() if pv.version is not None else None,
     }
 
 

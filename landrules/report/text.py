@@ -87,6 +87,8 @@ def provision_tree(parent: Tree, pv: ProvisionVerdict) -> None:
     if pv.outcome is not Outcome.APPLIES:
         effect = Text(f"{p.outcome.kind} if it applied: {p.outcome.label.en} 「{p.outcome.quote}」")
     node.add(effect)
+    if pv.version is not None:
+        node.add(Text(pv.version.en, style="dim"))
     conditions = node.add(Text(f"conditions ({p.citation.document} {p.citation.clause})"))
     for child in pv.root.children:
         _step_node(conditions, child)
