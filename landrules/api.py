@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from landrules import yamlio
 from landrules.evaluate import AsOf, Context, ProvisionVerdict, evaluate_versions
 from landrules.facts import flatten
@@ -36,36 +34,45 @@ class Verdict:
         return self.parcel.application_date
 
 
-def read_parcel(path: str | Path, *, encoding: str | None = None) -> Parcel:
+def read_parcel(
+    path: str | Path, *, encoding: str | None = None, limits: yamlio.Limits | None = None
+) -> Parcel:
     """Read and validate one parcel YAML file."""
-    return parcel_from_document(read_parcel_document(path, encoding=encoding))
+    return parcel_from_document(read_parcel_document(path, encoding=encoding, limits=limits))
 
 
-def read_parcel_document(path: str | Path, *, encoding: str | None = None) -> yamlio.Document:
-    return yamlio.load(path, encoding=encoding)
+def read_parcel_document(
+    path: str | Path, *, encoding: str | None = None, limits: yamlio.Limits | None = None
+) -> yamlio.Document:
+    """Load a parcel file; refusals that leave the data whole wait for `parcel_from_document`,
+    so that one run reports every problem in the file."""
+    return yamlio.load(
+        path, encoding=encoding, limits=limits or yamlio.DEFAULT_LIMITS, keep_going=True
+    )
 
 
 def parcel_from_document(doc: yamlio.Document) -> Parcel:
+    """Validate a loaded parcel file; every problem (loader's and schema's) in one InputError."""
     if not isinstance(doc.data, dict):
         found = "a list" if isinstance(doc.data, list) else "a single value"
         raise InputError(
-            [
-                Problem(
-                    doc.path,
-                    1,
-                    1,
-                    "not-a-mapping",
-                    f"expected a parcel record (a mapping), found {found}",
-                    hint='a parcel file starts with `schema_version: "1"` and a `parcel:` section',
-                )
-            ]
+            sorted(
+                [
+                    Problem(
+                        doc.path,
+                        1,
+                        1,
+                        "not-a-mapping",
+                        f"expected a parcel record (a mapping), found {found}",
+                        hint='a parcel file starts with `schema_version: "1"` and a `parcel:` '
+                        "section",
+                    ),
+                    *doc.problems,
+                ],
+                key=lambda p: (p.line, p.col),
+            )
         )
-    try:
-        return Parcel.model_validate(doc.data)
-    except ValidationError as err:
-        raise InputError(
-            yamlio.validation_problems(doc, err, known_fields=known_fields(Parcel))
-        ) from None
+    return yamlio.validate(doc, Parcel, known_fields=known_fields(Parcel))
 
 
 def check_parcel(
@@ -85,8 +92,10 @@ def check_file(
     *,
     encoding: str | None = None,
     as_of: date | None = None,
+    limits: yamlio.Limits | None = None,
 ) -> Verdict:
-    return check_parcel(pack, read_parcel(path, encoding=encoding), str(path), as_of=as_of)
+    parcel = read_parcel(path, encoding=encoding, limits=limits)
+    return check_parcel(pack, parcel, str(path), as_of=as_of)
 
 
 def load_rules(directory: str | Path | None = None) -> RulePack:

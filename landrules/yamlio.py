@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import yaml
 from yaml.events import (
@@ -36,19 +36,23 @@ from yaml.events import (
 from landrules.problems import InputError, Problem
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
     from pydantic_core import ErrorDetails
 
 __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_MAX_BYTES",
+    "LIMIT_FLAGS",
     "MAX_PROBLEMS",
     "Document",
     "Limits",
+    "error_hint",
+    "error_message",
     "load",
     "load_text",
     "locate",
     "read_text",
+    "validate",
     "validation_problems",
 ]
 
@@ -61,7 +65,11 @@ _DataPath = tuple[object, ...]
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Caps applied before and while parsing, so hostile input fails fast and small."""
+    """Caps applied before and while parsing, so hostile input fails fast and small.
+
+    Each is per YAML document and each has its own error code and `check` flag, so a genuine
+    file that is merely large can be let through on purpose (docs/hardening.md).
+    """
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = 64
@@ -69,8 +77,23 @@ class Limits:
     max_scalar_chars: int = 100_000
     max_key_chars: int = 200
 
+    def __post_init__(self) -> None:
+        for name in ("max_bytes", "max_depth", "max_nodes", "max_scalar_chars", "max_key_chars"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+
 
 DEFAULT_LIMITS = Limits()
+LIBYAML_MAX_DEPTH = 1000
+"""libyaml refuses deeper nesting itself, whatever --max-depth says."""
+
+LIMIT_FLAGS = {
+    "too-big": "--max-bytes",
+    "too-deep": "--max-depth",
+    "too-many-nodes": "--max-nodes",
+    "too-long": "--max-scalar",
+}
+"""The error code of each limit and the `check` flag that raises it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +106,18 @@ class _Marks:
 
 @dataclass(slots=True)
 class Document:
-    """A loaded file: `data` holds only dicts, lists, str and None (plain null/~/empty)."""
+    """A loaded file: `data` holds only dicts, lists, str and None (plain null/~/empty).
+
+    `problems` holds refusals that left the data whole enough to validate (a duplicate key, a
+    tag, an anchor…); they are only ever set by `load(..., keep_going=True)`, so that `validate`
+    can report them together with the schema's complaints in one pass.
+    """
 
     path: str
     text: str
     data: object
+    problems: list[Problem] = field(default_factory=list)
+    taints: list[tuple[str, bool]] = field(default_factory=list, repr=False)
     _marks: _Marks | None = field(default=None, init=False, repr=False, compare=False)
 
 
@@ -100,7 +130,10 @@ _HINTS = {
     "duplicate-key": "remove one of them; other YAML readers would silently keep the last",
     "multi-doc": "put each document in its own file",
     "multiline-plain": "put it on one line, or quote it",
-    "too-deep": "flatten the structure",
+    "too-deep": "flatten the structure; if the file is genuine, raise the limit with --max-depth",
+    "too-big": "if the file is genuine, raise the limit with --max-bytes",
+    "too-long": "if the value is genuine, raise the limit with --max-scalar",
+    "too-many-nodes": "if the file is genuine, raise the limit with --max-nodes",
     "tab": "replace each tab with spaces",
     "bad-char": "it is invisible or a control character: delete it, or retype the text",
     "bad-indent": "indent with ordinary spaces; if it belongs to the text, quote the value",
@@ -140,8 +173,18 @@ def read_text(
         reason = e.strerror or str(e)
         raise _error(name, "unreadable", f"cannot read the file: {reason}", line=0, col=0) from None
     if len(raw) > limits.max_bytes:
-        raise _error(name, "too-big", f"the file is larger than {limits.max_bytes} bytes")
+        raise _error(name, "too-big", _too_big(limits), _HINTS["too-big"])
     return _decode(raw, name, encoding)
+
+
+def _too_big(limits: Limits) -> str:
+    return f"the file is larger than {_bytes(limits.max_bytes)}"
+
+
+def _bytes(n: int) -> str:
+    if n >= 1 << 20 and n % (1 << 20) == 0:
+        return f"{n >> 20} MiB ({n} bytes)"
+    return f"{n} bytes"
 
 
 def _read_capped(f: BinaryIO, cap: int) -> bytes:
@@ -352,13 +395,33 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag[18:] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _syntax_problem(path: str, text: str, exc: BaseException) -> Problem:
+_QUOTE_HINT = (
+    "if the value is text containing ': ', ' #', or starting with '[', '{', '@', '`', '&', '*' "
+    "or '!', put it in quotes"
+)
+_NEEDS_QUOTES = (
+    "mapping values are not allowed",
+    "found character that cannot start any token",
+    "did not find expected key",
+    "did not find expected ',' or",
+    "found undefined alias",
+    "found unexpected end of stream",
+    "could not find expected ':'",
+)
+
+
+def _syntax_problem(path: str, text: str, exc: BaseException, limits: Limits) -> Problem:
     """libyaml's own words at its problem mark; any other exception is still a syntax error."""
     line, col = 1, 1
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         if mark is not None:
             line, col = mark.line + 1, mark.column + 1
+        if "maximum nesting depth" in (exc.problem or ""):
+            depth = min(limits.max_depth, LIBYAML_MAX_DEPTH)
+            message = f"the data is nested deeper than {depth} levels"
+            hint = _HINTS["too-deep"] if depth < LIBYAML_MAX_DEPTH else "flatten the structure"
+            return Problem(path, line, col, "too-deep", message, hint=hint)
         message = exc.problem or str(exc)
         if exc.context:
             where = exc.context_mark
@@ -373,6 +436,8 @@ def _syntax_problem(path: str, text: str, exc: BaseException) -> Problem:
     hint = ""
     if any("：" in s for s in nearby):
         hint = "a full-width colon '：' does not separate a key from its value: use ':' and a space"
+    elif any(message.startswith(start) for start in _NEEDS_QUOTES):
+        hint = _QUOTE_HINT
     return Problem(path, line, col, "syntax", message, hint=hint)
 
 
@@ -391,17 +456,33 @@ def _node_path(
     return tuple(parts)
 
 
+# Refusals after which the data is still whole enough to validate, and what they leave unreliable:
+# the node itself ("value"), or the parent mapping's completeness, because a key was dropped
+# ("key"). A duplicate key keeps the first value, which is still worth validating.
+_VALUE_TAINTS = frozenset(("anchor", "alias", "tag", "multiline-plain", "too-long", "bad-char"))
+_KEY_TAINTS = frozenset(("merge-key", "complex-key", "bad-key"))
+_HARMLESS = frozenset(("duplicate-key",))
+
+
 class _Collector:
     """Problems found while building; stops the build once the display cap is passed."""
 
-    __slots__ = ("duplicates", "path", "problems")
+    __slots__ = ("duplicates", "fatal", "path", "problems", "taints")
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
         self.duplicates: list[tuple[int, _DataPath, str]] = []
+        self.taints: list[tuple[str, bool]] = []  # (dotted path, only its `missing` errors)
+        self.fatal = False
 
     def add(self, mark: yaml.Mark, code: str, message: str, where: _DataPath) -> None:
+        if code in _VALUE_TAINTS and where:
+            self.taints.append((_dotted(where), False))
+        elif code in _KEY_TAINTS:
+            self.taints.append((_dotted(where[:-1]), True))
+        elif code not in _HARMLESS:
+            self.fatal = True
         self.problems.append(
             Problem(
                 self.path,
@@ -414,6 +495,7 @@ class _Collector:
             )
         )
         if len(self.problems) > MAX_PROBLEMS:
+            self.fatal = True
             raise _Stop
 
 
@@ -443,7 +525,7 @@ def _key_ok(
     return False
 
 
-def _build(text: str, path: str, limits: Limits) -> object:
+def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
     """Turn the event stream into plain data, collecting every refusal in one pass.
 
     The hot loop keeps no marks and no per-node metadata; a problem's data path is rebuilt from
@@ -467,7 +549,8 @@ def _build(text: str, path: str, limits: Limits) -> object:
             try:
                 ev = next_event()
             except Exception as exc:  # libyaml also raises ValueError, IndexError... on fuzz
-                out.problems.append(_syntax_problem(path, text, exc))
+                out.problems.append(_syntax_problem(path, text, exc, limits))
+                out.fatal = True
                 break
             cls = ev.__class__
             if cls is ScalarEvent:
@@ -477,7 +560,8 @@ def _build(text: str, path: str, limits: Limits) -> object:
                 as_key = is_map and key is _NEED
                 if nodes > max_nodes:
                     where = _node_path(stack, cur, is_map, value if as_key else key)
-                    out.add(ev.start_mark, "too-big", f"more than {max_nodes} values", where)
+                    message = f"the file holds more than {max_nodes} values (nodes)"
+                    out.add(ev.start_mark, "too-many-nodes", message, where)
                     break
                 if ev.anchor is not None or ev.tag is not None:
                     where = _node_path(stack, cur, is_map, value if as_key else key)
@@ -494,8 +578,8 @@ def _build(text: str, path: str, limits: Limits) -> object:
                         key = value
                     continue
                 if len(value) > max_scalar:
-                    message = f"a value is longer than {max_scalar} characters"
-                    out.add(ev.start_mark, "too-big", message, _node_path(stack, cur, is_map, key))
+                    message = f"a value is longer than {max_scalar} characters ({len(value)})"
+                    out.add(ev.start_mark, "too-long", message, _node_path(stack, cur, is_map, key))
                 if not style:
                     if value in _NULLS:
                         empty = value == "" and cur is None
@@ -522,7 +606,8 @@ def _build(text: str, path: str, limits: Limits) -> object:
                 if nodes > max_nodes or depth > max_depth or as_key or ev.anchor or ev.tag:
                     where = _node_path(stack, cur, is_map, _IGNORED if as_key else key)
                     if nodes > max_nodes:
-                        out.add(ev.start_mark, "too-big", f"more than {max_nodes} values", where)
+                        message = f"the file holds more than {max_nodes} values (nodes)"
+                        out.add(ev.start_mark, "too-many-nodes", message, where)
                         break
                     if depth > max_depth:
                         message = f"the data is nested deeper than {max_depth} levels"
@@ -568,6 +653,11 @@ def _build(text: str, path: str, limits: Limits) -> object:
                     break
                 if ev.tags:
                     out.add(ev.start_mark, "tag", "%TAG directives are not allowed", ())
+                if ev.version is not None and ev.version not in ((1, 1), (1, 2)):
+                    shown = ".".join(map(str, ev.version))
+                    message = f"YAML version {shown} is not supported (only 1.1 and 1.2)"
+                    out.add(ev.start_mark, "syntax", message, ())
+                    break
             elif cls is StreamEndEvent:
                 break
     except _Stop:
@@ -575,14 +665,13 @@ def _build(text: str, path: str, limits: Limits) -> object:
     finally:
         events.close()
 
-    if out.problems:
-        problems = out.problems
-        if out.duplicates:
-            problems = _name_first_keys(text, problems, out.duplicates, limits)
-        raise InputError(_finish(problems))
-    if root is _UNSET or empty:
+    if out.problems and out.duplicates:
+        out.problems = _name_first_keys(text, out.problems, out.duplicates, limits)
+    if (root is _UNSET or empty) and not out.problems:
         raise _error(path, "empty", "the file is empty")
-    return root
+    if root is _UNSET:
+        out.fatal = True
+    return root, out
 
 
 def _name_first_keys(
@@ -615,24 +704,40 @@ def _finish(problems: list[Problem]) -> list[Problem]:
     ]
 
 
-def load_text(text: str, path: str, *, limits: Limits = DEFAULT_LIMITS) -> Document:
-    """Check the characters, then build the data; raises InputError with every problem found."""
-    if len(text) > limits.max_bytes:
-        raise _error(path, "too-big", f"the text is larger than {limits.max_bytes} bytes")
+def load_text(
+    text: str, path: str, *, limits: Limits = DEFAULT_LIMITS, keep_going: bool = False
+) -> Document:
+    """Check the characters, then build the data; raises InputError with every problem found.
+
+    With `keep_going`, refusals that leave the data whole (duplicate keys, tags, anchors…) are
+    returned on the document instead of raised, for `validate` to report with the schema's own
+    complaints; anything that makes the data unreliable (a syntax error, a limit) still raises.
+    """
+    if len(text) > limits.max_bytes or (
+        not text.isascii() and len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes
+    ):
+        raise _error(path, "too-big", _too_big(limits), _HINTS["too-big"])
     if text.startswith("\ufeff"):
         text = text[1:]
     problems = _scan_chars(text, path)
     if problems:
         raise InputError(_finish(problems))
-    return Document(path, text, _build(text, path, limits))
+    data, out = _build(text, path, limits)
+    if out.problems and (out.fatal or not keep_going):
+        raise InputError(_finish(out.problems))
+    return Document(path, text, data, out.problems, out.taints)
 
 
 def load(
-    path: str | Path, *, encoding: str | None = None, limits: Limits = DEFAULT_LIMITS
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    keep_going: bool = False,
 ) -> Document:
-    """Read, decode and load one file."""
+    """Read, decode and load one file (see `load_text` for `keep_going`)."""
     text = read_text(path, encoding=encoding, limits=limits)
-    return load_text(text, os.fspath(path), limits=limits)
+    return load_text(text, os.fspath(path), limits=limits, keep_going=keep_going)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -788,7 +893,11 @@ def _did_you_mean(name: str, allowed: list[str], present: object) -> str:
 
 
 def error_message(error: ErrorDetails, loc: tuple[str | int, ...]) -> str:
-    """pydantic's message without its prefixes, with the input shown; shared by register rows."""
+    """pydantic's message without its prefixes, with the input shown; shared by register rows.
+
+    A refused number says what was wrong, what was found, then what the field expects with its
+    unit: `thousands separators are not allowed (got '12,000'); expected square metres (m²)…`.
+    """
     if error["type"] == "missing" and loc:
         return f"required field '{loc[-1]}' is missing"
     message = error["msg"]
@@ -799,7 +908,44 @@ def error_message(error: ErrorDetails, loc: tuple[str | int, ...]) -> str:
         message += f" (got {_quote(value)})"
     elif value is None:
         message += " (got an empty value)"
+    elif isinstance(value, dict):
+        message += " (got a mapping)"
+    elif isinstance(value, list):
+        message += " (got a list)"
+    ctx = error.get("ctx") or {}
+    if "problem" in ctx and ctx.get("expected"):
+        message += f"; expected {ctx['expected']}"
     return message
+
+
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def error_hint(error: ErrorDetails) -> str:
+    """The hint for one pydantic error: the validator's own, a did-you-mean for a misspelt
+    choice (enum value or rule kind), or advice to quote text that YAML read as structure.
+
+    Shared by parcel files, rule files and register rows, so every input gets the same help.
+    """
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    value = error.get("input")
+    if ctx.get("hint"):
+        return str(ctx["hint"])
+    if kind in ("literal_error", "enum") and isinstance(value, str):
+        return _did_you_mean(value, _QUOTED.findall(str(ctx.get("expected", ""))), None)
+    if kind == "union_tag_invalid":
+        return _did_you_mean(
+            str(ctx.get("tag", "")), _QUOTED.findall(str(ctx.get("expected_tags", ""))), None
+        )
+    if kind == "string_pattern_mismatch" and isinstance(value, str):
+        return _pattern_hint(value, str(ctx.get("pattern", "")))
+    if kind == "string_type" and isinstance(value, (dict, list)):
+        return (
+            "a single text value is expected here; if the brackets, braces, ': ' or '- ' "
+            "belong to the text, put the whole value in quotes"
+        )
+    return ""
 
 
 def validation_problems(
@@ -818,6 +964,12 @@ def validation_problems(
         raw_loc = tuple(error["loc"])
         kind = error["type"]
         loc = data_loc(doc.data, raw_loc, kind)
+        if _tainted(doc.taints, _dotted(loc), kind == "missing"):
+            continue  # already reported by the loader at its own position
+        if kind == "union_tag_invalid":
+            tag_key = str((error.get("ctx") or {}).get("discriminator", "")).strip("'")
+            if _has_child(_node_at(doc.data, loc), tag_key):
+                loc = (*loc, tag_key)  # point at the misspelt `kind: …`, not the whole item
         if kind == "extra_forbidden" or raw_loc[-1:] == ("[key]",):
             line, col = locate(doc, loc, key=True)
         elif kind == "missing":
@@ -830,7 +982,7 @@ def validation_problems(
     problems: list[Problem] = []
     for line, col, _, error, loc in located[:MAX_PROBLEMS]:
         kind = error["type"]
-        hint = ""
+        hint = error_hint(error)
         if kind == "extra_forbidden" and known_fields is not None and loc:
             parent = loc[:-1]
             hint = _did_you_mean(str(loc[-1]), known_fields(parent), _node_at(doc.data, parent))
@@ -845,3 +997,54 @@ def validation_problems(
         )
         problems.append(Problem(doc.path, line, col, "too-many-errors", message))
     return problems
+
+
+def _pattern_hint(value: str, pattern: str) -> str:
+    """For a code that misses its pattern: the full-width or lost-leading-zero form it likely is."""
+    try:
+        shape = re.compile(pattern)
+    except re.error:
+        return ""
+    folded = unicodedata.normalize("NFKC", value).strip()
+    if folded != value and shape.search(folded):
+        return f"write '{folded}' (ASCII characters, no full-width digits or letters)"
+    if value.isdigit() and shape.search("0" + value):
+        return (
+            f"did you mean '0{value}'? A spreadsheet or another YAML reader may have dropped the "
+            "leading zero; quote codes"
+        )
+    return ""
+
+
+def _tainted(taints: Sequence[tuple[str, bool]], dotted: str, missing: bool) -> bool:
+    """Whether the loader already refused this node (or, for `missing`, a key of its mapping)."""
+    for path, only_missing in taints:
+        if only_missing:
+            if missing and dotted.rpartition(".")[0] == path:
+                return True
+        elif dotted == path or dotted.startswith(path + ".") or not path:
+            return True
+    return False
+
+
+_Model = TypeVar("_Model", bound="BaseModel")
+
+
+def validate(
+    doc: Document,
+    model: type[_Model],
+    *,
+    known_fields: Callable[[tuple[str | int, ...]], list[str]] | None = None,
+) -> _Model:
+    """Validate a document loaded with `keep_going`, reporting the loader's refusals and the
+    schema's complaints together, sorted by position: every problem of a file in one pass."""
+    from pydantic import ValidationError
+
+    try:
+        result = model.model_validate(doc.data)
+    except ValidationError as err:
+        found = validation_problems(doc, err, known_fields=known_fields)
+        raise InputError(_finish([*doc.problems, *found])) from None
+    if doc.problems:
+        raise InputError(_finish(list(doc.problems)))
+    return result

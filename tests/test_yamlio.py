@@ -392,7 +392,7 @@ def test_huge_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
 
 
 def test_deep_flow_nesting_is_a_clean_error(parser: str) -> None:
-    expected = ("syntax", 1, 1001) if parser == "libyaml" else ("too-deep", 1, 65)
+    expected = ("too-deep", 1, 1001) if parser == "libyaml" else ("too-deep", 1, 65)
     assert problems("[" * 10_000) == [expected]
 
 
@@ -403,11 +403,11 @@ def test_deep_block_mapping_is_too_deep() -> None:
 
 
 def test_long_value_is_too_big() -> None:
-    assert problems("a: " + "x" * 200_000 + "\n") == [("too-big", 1, 4)]
+    assert problems("a: " + "x" * 200_000 + "\n") == [("too-long", 1, 4)]
 
 
 def test_more_nodes_than_the_cap_is_too_big() -> None:
-    assert problems("- x\n" * 200, Limits(max_nodes=100)) == [("too-big", 100, 3)]
+    assert problems("- x\n" * 200, Limits(max_nodes=100)) == [("too-many-nodes", 100, 3)]
 
 
 def test_key_limits() -> None:

@@ -9,9 +9,29 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from landrules.model.types import AreaM2, AreaOrZeroM2, IsoDate, LengthM, Ratio, Text, YesNo
+from landrules.model.types import (
+    AreaM2,
+    AreaOrZeroM2,
+    IsoDate,
+    LandArea,
+    LandAreaM2,
+    LengthM,
+    Ratio,
+    StatedArea,
+    Text,
+    YesNo,
+)
 
 
 def _synonyms(table: dict[str, str]) -> BeforeValidator:
@@ -113,8 +133,14 @@ class ParcelIdentity(Record):
     name: Text | None = Field(None, title="名称", description="A name for the parcel or project.")
     location: Text | None = Field(None, title="坐落", description="Location as on the certificate.")
     holder: Text | None = Field(None, title="权利人", description="Land-use right holder.")
-    land_area_m2: AreaM2 | None = Field(
+    land_area_m2: LandAreaM2 | None = Field(
         None, title="用地面积（平方米）", description="Site area in m²."
+    )
+    land_area: LandArea | None = Field(
+        None,
+        title="用地面积（注明单位）",
+        description="Site area with its unit, e.g. 30亩 or 2公顷, instead of land_area_m2; "
+        "converted exactly and rounded once to 0.01 m².",
     )
     land_supply: LandSupply | None = Field(
         None,
@@ -126,6 +152,27 @@ class ParcelIdentity(Record):
         title="土地取得方式（出让 / 划拨）",
         description="How the land-use right was obtained.",
     )
+
+    @field_validator("land_area")
+    @classmethod
+    def _stated_once(cls, value: StatedArea | None, info: ValidationInfo) -> StatedArea | None:
+        if value is not None and info.data.get("land_area_m2") is not None:
+            raise ValueError(
+                "the land area is given twice: keep land_area_m2 (square metres) or land_area "
+                "(with its unit), not both"
+            )
+        return value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _land_area_in_m2(
+        cls, data: Any, handler: ModelWrapValidatorHandler[ParcelIdentity]
+    ) -> ParcelIdentity:
+        """A land area stated in 亩 or 公顷 is the land area in m², keeping what was written."""
+        identity = handler(data)
+        if identity.land_area is not None and identity.land_area_m2 is None:
+            return identity.model_copy(update={"land_area_m2": identity.land_area.square_metres})
+        return identity
 
 
 class LandUse(Record):

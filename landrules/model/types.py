@@ -3,47 +3,407 @@
 The loader hands every YAML scalar over as text, so these validators decide the type from the
 schema, never from YAML's implicit typing (`0601` stays a code, `no` is only a boolean where a
 boolean is expected).
+
+Numbers are read as `Decimal` from their text, so a reported quantity never drifts. A number
+written in a form people commonly mean but the tool will not guess at (`12,000`, `１２０００`,
+`1e4`, `31000㎡`) is refused with the exact text to write instead, and every refusal names the
+unit the field is in.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "AREA_UNITS",
+    "AreaM2",
+    "AreaOrZeroM2",
+    "Decimal_",
+    "IsoDate",
+    "LandArea",
+    "LandAreaM2",
+    "LengthM",
+    "NumberTextError",
+    "PlainInt",
+    "Ratio",
+    "StatedArea",
+    "Text",
+    "YesNo",
+    "area_unit",
+    "parse_plain_decimal",
+    "round_square_metres",
+    "to_square_metres",
+]
 
 _DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TRUE = {"true", "yes", "是"}
 _FALSE = {"false", "no", "否"}
-_MAX_MAGNITUDE = Decimal("1e12")
+_CENT = Decimal("0.01")
 
 
-def _plain_decimal(value: Any) -> Decimal:
-    """Read a non-negative decimal from its text: `12000` or `12000.5`, nothing else."""
-    if isinstance(value, bool):
-        raise ValueError('expected a number written as text, e.g. "12000.50"')
-    if isinstance(value, int):
-        value = str(value)
-    elif isinstance(value, float):
-        value = repr(value)
-    elif isinstance(value, Decimal):
-        value = format(value, "f")
-    if not isinstance(value, str):
-        raise ValueError('expected a number, e.g. "12000.50"')
-    if value.startswith("-") and _DECIMAL.fullmatch(value[1:]):
-        raise ValueError("must not be negative")
-    if not _DECIMAL.fullmatch(value):
-        raise ValueError(
-            "expected a plain non-negative decimal such as 12000 or 1.25 "
-            "(ASCII digits, no sign, no thousands separator, no unit)"
+# ---------------------------------------------------------------------------------------------
+# Reading a number from its text
+
+
+class NumberTextError(ValueError):
+    """A number written in a refused form; `hint` gives the text to write when one is certain."""
+
+    def __init__(self, problem: str, hint: str = "", *, other_unit: bool = False) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.hint = hint
+        self.other_unit = other_unit  # 亩 or 公顷 written in a square-metre field
+
+
+_NON_FINITE = frozenset(
+    ("nan", ".nan", "inf", ".inf", "+inf", "+.inf", "infinity", "+infinity", "∞", "+∞")
+)
+_SEPARATORS = ",_ '\u00a0\u2009\u202f\u3000，"
+_GROUPED = re.compile(rf"[0-9]{{1,3}}(?:[{_SEPARATORS}][0-9]{{3}})+(?:\.[0-9]+)?")
+_EXPONENT = re.compile(r"[0-9]+(?:\.[0-9]*)?[eE][+-]?[0-9]{1,3}")
+_WITH_UNIT = re.compile(r"([0-9][0-9.]*)\s*(\S.*)")
+_WAN = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*万\s*(?:平方米|平米|㎡|m²|m2)?")
+_SUGGEST_BELOW = Decimal("1e15")  # a suggested "write …" stays short enough to read
+_CHINESE_NUMERALS = re.compile("[〇零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
+
+
+def _suggest(value: str) -> NumberTextError:
+    """Why `value` is not a plain decimal, and what to write instead when that is unambiguous."""
+    if value == "":
+        return NumberTextError("the value is empty", "leave the key out if the number is unknown")
+    stripped = value.strip()
+    if stripped != value and _DECIMAL.fullmatch(stripped):
+        return NumberTextError("spaces around the number", f"write {stripped}")
+    folded = unicodedata.normalize("NFKC", stripped)
+    if folded != stripped and _DECIMAL.fullmatch(folded):
+        return NumberTextError("full-width digits or points are not allowed", f"write {folded}")
+    lowered = folded.lower()
+    if lowered in _NON_FINITE or lowered.lstrip("-") in _NON_FINITE:
+        return NumberTextError("not a finite number")
+    if folded.startswith("-") and folded[1:2].isdigit():
+        return NumberTextError("must not be negative")
+    if folded.startswith("+") and _DECIMAL.fullmatch(folded[1:]):
+        return NumberTextError("a sign is not allowed", f"write {folded[1:]}")
+    if _GROUPED.fullmatch(folded):
+        plain = re.sub(f"[{_SEPARATORS}]", "", folded)
+        return NumberTextError("thousands separators are not allowed", f"write {plain}")
+    if any(sep in folded for sep in ",，"):
+        return NumberTextError(
+            "a comma is not allowed",
+            "write the number with '.' as the decimal point and no thousands separators",
         )
+    if _EXPONENT.fullmatch(folded):
+        number = Decimal(folded)
+        hint = f"write {_plain_text(number)}" if number < _SUGGEST_BELOW else ""
+        return NumberTextError("exponent notation is not allowed", hint)
+    if re.fullmatch(r"0[0-9]+(?:\.[0-9]+)?", folded):
+        return NumberTextError("leading zeros are not allowed", f"write {_plain_text(folded)}")
+    if re.fullmatch(r"\.[0-9]+", folded):
+        return NumberTextError("a digit is needed before the point", f"write 0{folded}")
+    if re.fullmatch(r"[0-9]+\.", folded):
+        return NumberTextError("a digit is needed after the point", f"write {folded[:-1]}")
+    if wan := _WAN.fullmatch(folded):
+        plain = _plain_text(Decimal(wan.group(1)) * 10000)
+        return NumberTextError("万 (ten thousand) is not allowed", f"write {plain}")
+    if (unit := _WITH_UNIT.fullmatch(folded)) and _DECIMAL.fullmatch(unit.group(1)):
+        return _unit_suffix(unit.group(1), unit.group(2))
+    if _CHINESE_NUMERALS.search(folded):
+        return NumberTextError("write the number in digits")
+    return NumberTextError("not a plain number")
+
+
+def _unit_suffix(number: str, unit: str) -> NumberTextError:
+    """A number with a unit written after it, in a field whose unit is fixed by its name."""
+    canonical = area_unit(unit)
+    if canonical == "m²":
+        return NumberTextError("a unit is not allowed in the value", f"write {number}")
+    if canonical is not None:
+        square_metres = to_square_metres(number, canonical)
+        return NumberTextError(
+            f"{canonical} is not square metres",
+            f"{number} {canonical} is {square_metres} m²: write {square_metres}",
+            other_unit=True,
+        )
+    return NumberTextError(f"a unit ({unit}) is not allowed in the value", f"write {number}")
+
+
+def _plain_text(value: Decimal | str) -> str:
+    """`Decimal` as positional text without exponent or superfluous zeros (1E+4 -> 10000)."""
     number = Decimal(value)
-    if number >= _MAX_MAGNITUDE:
-        raise ValueError("the number is implausibly large (10^12 or more)")
-    return number
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def parse_plain_decimal(value: str) -> Decimal:
+    """A non-negative decimal from its text (`12000`, `1250.5`); anything else raises with a hint.
+
+    Exactly one written form is accepted, so the same text always means the same number and
+    nothing is ever read the way a spreadsheet or YAML 1.1 would have guessed.
+    """
+    if _DECIMAL.fullmatch(value):
+        return Decimal(value)
+    raise _suggest(value)
+
+
+def _as_text(value: Any) -> str:
+    """Typed input from library callers, written back as text so it is judged the same way."""
+    if isinstance(value, bool):
+        raise NumberTextError("expected a number, found yes/no")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if value is None:
+        raise NumberTextError("a number is required here")
+    raise NumberTextError(f"expected a number, found {_kind(value)}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class _Quantity:
+    """What a numeric field holds, for the messages: its unit, bounds and precision."""
+
+    expected: str
+    positive: bool
+    below: Decimal
+    below_text: str
+    places: int = 6
+    other_unit_hint: str = ""  # where a unit may be stated instead, for 亩/公顷 in this field
+
+    def read(self, value: Any) -> Decimal:
+        try:
+            number = parse_plain_decimal(_as_text(value))
+            if self.positive and number == 0:
+                raise NumberTextError("must be above 0")
+            if number >= self.below:
+                raise NumberTextError(f"implausibly large: {self.below_text} or more")
+            exponent = number.as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > self.places:
+                raise NumberTextError(f"more than {self.places} decimal places")
+        except NumberTextError as err:
+            hint = err.hint
+            if err.other_unit and self.other_unit_hint:
+                hint = f"{hint}, or {self.other_unit_hint}"
+            raise _number_error(err.problem, self.expected, hint) from None
+        return number
+
+
+def _number_error(problem: str, expected: str, hint: str) -> PydanticCustomError:
+    """pydantic's error for a refused number; yamlio shows `expected` after the input."""
+    return PydanticCustomError(
+        "value_error", "{problem}", {"problem": problem, "expected": expected, "hint": hint}
+    )
+
+
+def _quantity(
+    expected: str, *, positive: bool, below: str, below_text: str, other_unit_hint: str = ""
+) -> BeforeValidator:
+    q = _Quantity(expected, positive, Decimal(below), below_text, other_unit_hint=other_unit_hint)
+    return BeforeValidator(q.read)
+
+
+_AREA_BELOW = "100000000"
+_AREA_BELOW_TEXT = "100000000 m² (100 km²)"
+
+Decimal_ = Annotated[
+    Decimal,
+    _quantity("a number such as 12000 or 1.25", positive=False, below="1e12", below_text="10^12"),
+]
+"""A plain non-negative number (rule-pack constants)."""
+AreaM2 = Annotated[
+    Decimal,
+    _quantity(
+        "square metres (m²), a number above 0 such as 20000 or 1250.5",
+        positive=True,
+        below=_AREA_BELOW,
+        below_text=_AREA_BELOW_TEXT,
+    ),
+    Field(gt=0),
+]
+"""Square metres (平方米), greater than zero."""
+LandAreaM2 = Annotated[
+    Decimal,
+    _quantity(
+        "square metres (m²), a number above 0 such as 20000 or 1250.5",
+        positive=True,
+        below=_AREA_BELOW,
+        below_text=_AREA_BELOW_TEXT,
+        other_unit_hint="state the unit instead: land_area: 30亩 (in place of land_area_m2)",
+    ),
+    Field(gt=0),
+]
+"""A parcel's land area in square metres; the hint for 亩/公顷 points at `land_area`."""
+AreaOrZeroM2 = Annotated[
+    Decimal,
+    _quantity(
+        "square metres (m²), a number such as 15000 or 0",
+        positive=False,
+        below=_AREA_BELOW,
+        below_text=_AREA_BELOW_TEXT,
+    ),
+    Field(ge=0),
+]
+"""Square metres (平方米), zero allowed (e.g. no non-production floor area)."""
+Ratio = Annotated[
+    Decimal,
+    _quantity(
+        "a plot ratio (容积率), a number above 0 such as 1.2",
+        positive=True,
+        below="100",
+        below_text="a plot ratio of 100",
+    ),
+    Field(gt=0),
+]
+"""A plot ratio (容积率), greater than zero."""
+LengthM = Annotated[
+    Decimal,
+    _quantity(
+        "metres (m), a number above 0 such as 4.5",
+        positive=True,
+        below="100",
+        below_text="100 m",
+    ),
+    Field(gt=0),
+]
+"""A length in metres (e.g. a storey height), greater than zero."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Areas in 亩 and 公顷: only where the unit is stated
+
+AREA_UNITS: dict[str, Fraction] = {
+    "m²": Fraction(1),
+    "亩": Fraction(10000, 15),
+    "公顷": Fraction(10000),
+}
+"""Square metres per unit. 1 亩 = 10000/15 m² exactly (666.666…, not 666.67)."""
+
+_UNIT_SPELLINGS = {
+    "m²": "m²",
+    "m2": "m²",
+    "㎡": "m²",
+    "平方米": "m²",
+    "平米": "m²",
+    "亩": "亩",
+    "公顷": "公顷",
+    "mu": "亩",
+    "ha": "公顷",
+    "hm²": "公顷",
+    "hm2": "公顷",
+}
+
+
+def area_unit(spelling: str) -> str | None:
+    """The canonical area unit (`m²`, `亩`, `公顷`) for a spelling people write, else None."""
+    return _UNIT_SPELLINGS.get(unicodedata.normalize("NFKC", spelling).strip().lower())
+
+
+def round_square_metres(value: Fraction) -> Decimal:
+    """Round once, half up, to 0.01 m²: the only rounding a converted area ever gets."""
+    hundredths = value * 100
+    whole, rest = divmod(hundredths.numerator, hundredths.denominator)
+    if 2 * rest >= hundredths.denominator:
+        whole += 1
+    return (Decimal(whole) / 100).quantize(_CENT)
+
+
+def to_square_metres(text: str, unit: str) -> Decimal:
+    """An area written as `text` in `unit` (m², 亩 or 公顷, any spelling `area_unit` knows).
+
+    The one conversion in landrules (parcel files and registers both use it): the product is an
+    exact fraction, rounded once to 0.01 m². Square metres are returned exactly as written,
+    never rounded. Raises `NumberTextError` (a ValueError) for a bad number or unit.
+    """
+    canonical = area_unit(unit)
+    if canonical is None:
+        raise NumberTextError(f"unknown area unit {unit!r}", "use m², 亩 or 公顷")
+    number = parse_plain_decimal(text)
+    if canonical == "m²":
+        return number
+    return round_square_metres(Fraction(number) * AREA_UNITS[canonical])
+
+
+@dataclass(frozen=True, slots=True)
+class StatedArea:
+    """An area as the file states it (value and unit), with its exact conversion to m²."""
+
+    value: Decimal
+    unit: str
+    square_metres: Decimal
+
+    def __str__(self) -> str:
+        return f"{_plain_text(self.value) if self.value else '0'} {self.unit}"
+
+
+_STATED = re.compile(r"(.+?) ?(亩|公顷|平方米|平米|㎡|m²|m2|ha|hm²|hm2)", re.IGNORECASE)
+_LAND = _Quantity(
+    "an area with its unit, such as 30亩, 2公顷 or 20000m²",
+    positive=True,
+    below=Decimal(_AREA_BELOW),
+    below_text=_AREA_BELOW_TEXT,
+    places=2,
+)
+
+
+def _stated_area(value: Any) -> StatedArea:
+    if isinstance(value, StatedArea):
+        return value
+    try:
+        text = _as_text(value)
+        if text != text.strip():
+            raise NumberTextError("spaces around the value", f"write {text.strip()}")
+        match = _STATED.fullmatch(text)
+        if match is None:
+            hint = ""
+            if _DECIMAL.fullmatch(text):
+                hint = f"state the unit, e.g. {text}亩, or give the area in m² as land_area_m2"
+            raise NumberTextError("an area needs its unit: 亩, 公顷 or m²", hint)
+        number_text, unit = match.groups()
+        canonical = area_unit(unit) or "m²"
+        number = parse_plain_decimal(number_text)
+        exponent = number.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > 6:
+            raise NumberTextError("more than 6 decimal places")
+    except NumberTextError as err:
+        raise _number_error(err.problem, _LAND.expected, err.hint) from None
+    square_metres = _LAND.read(to_square_metres(number_text, canonical))
+    return StatedArea(number, canonical, square_metres)
+
+
+LandArea = Annotated[
+    StatedArea,
+    PlainValidator(_stated_area),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "examples": ["30亩", "2公顷", "20000m²"]}),
+]
+"""A land area with its unit in the text (`30亩`, `2公顷`, `20000m²`), converted exactly to m²."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates, yes/no, text, whole numbers
 
 
 def _iso_date(value: Any) -> date:
@@ -71,14 +431,6 @@ def _strict_bool(value: Any) -> bool:
     raise ValueError("expected yes or no (true/false, 是/否)")
 
 
-Decimal_ = Annotated[Decimal, BeforeValidator(_plain_decimal)]
-AreaM2 = Annotated[Decimal, BeforeValidator(_plain_decimal), Field(gt=0)]
-"""Square metres (平方米), greater than zero."""
-AreaOrZeroM2 = Annotated[Decimal, BeforeValidator(_plain_decimal), Field(ge=0)]
-"""Square metres (平方米), zero allowed (e.g. no non-production floor area)."""
-Ratio = Annotated[Decimal, BeforeValidator(_plain_decimal), Field(gt=0)]
-"""A plot ratio (容积率), greater than zero."""
-LengthM = Annotated[Decimal, BeforeValidator(_plain_decimal), Field(gt=0)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 YesNo = Annotated[bool, BeforeValidator(_strict_bool)]
 Text = Annotated[str, Field(min_length=1, max_length=500, pattern=r"^\S(?:.*\S)?$")]
