@@ -170,6 +170,7 @@ def evaluate_item(
     item: Item,
     *,
     encoding: str | None = None,
+    limits: Any = None,
     keep: bool = False,
     render: str | None = None,
 ) -> Result:
@@ -178,7 +179,7 @@ def evaluate_item(
     With `render` (an output format), the result carries its output text instead of the verdict
     data, so that a worker process sends back a string rather than a large nested dict.
     """
-    result = _evaluate(pack, item, encoding, keep)
+    result = _evaluate(pack, item, encoding, limits, keep)
     if render is not None:
         from landrules.report.batch import RENDERERS
 
@@ -188,7 +189,7 @@ def evaluate_item(
     return result
 
 
-def _evaluate(pack: Any, item: Item, encoding: str | None, keep: bool) -> Result:
+def _evaluate(pack: Any, item: Item, encoding: str | None, limits: Any, keep: bool) -> Result:
     from landrules.api import check_parcel, parcel_from_document, read_parcel_document
     from landrules.model.parcel import Parcel
     from landrules.report.data import verdict_data
@@ -197,7 +198,8 @@ def _evaluate(pack: Any, item: Item, encoding: str | None, keep: bool) -> Result
         return Result(item, problems=item.problems)
     try:
         if item.data is None:
-            parcel = parcel_from_document(read_parcel_document(item.source, encoding=encoding))
+            document = read_parcel_document(item.source, encoding=encoding, limits=limits)
+            parcel = parcel_from_document(document)
         else:
             try:
                 parcel = Parcel.model_validate(item.data)
@@ -214,11 +216,12 @@ def run(
     items: Iterable[Item],
     *,
     encoding: str | None = None,
+    limits: Any = None,
     keep: bool = False,
     render: str | None = None,
 ) -> Iterator[Result]:
     for item in items:
-        yield evaluate_item(pack, item, encoding=encoding, keep=keep, render=render)
+        yield evaluate_item(pack, item, encoding=encoding, limits=limits, keep=keep, render=render)
 
 
 CHUNK = 500
@@ -233,9 +236,13 @@ def _start_worker(rules: Path | None) -> None:
         _WORKER_PACK = load_rules(rules)
 
 
-def _work(chunk: list[Item], encoding: str | None, keep: bool, render: str | None) -> list[Result]:
+def _work(
+    chunk: list[Item], encoding: str | None, limits: Any, keep: bool, render: str | None
+) -> list[Result]:
     return [
-        evaluate_item(_WORKER_PACK, item, encoding=encoding, keep=keep, render=render)
+        evaluate_item(
+            _WORKER_PACK, item, encoding=encoding, limits=limits, keep=keep, render=render
+        )
         for item in chunk
     ]
 
@@ -247,6 +254,7 @@ def run_parallel(
     jobs: int,
     rules: Path | None = None,
     encoding: str | None = None,
+    limits: Any = None,
     keep: bool = False,
     render: str | None = None,
     chunk: int = CHUNK,
@@ -262,7 +270,7 @@ def run_parallel(
     first = list(itertools.islice(iterator, chunk))
     if jobs <= 1 or len(first) < chunk:
         rest = itertools.chain(first, iterator)
-        yield from run(pack, rest, encoding=encoding, keep=keep, render=render)
+        yield from run(pack, rest, encoding=encoding, limits=limits, keep=keep, render=render)
         return
     import multiprocessing
     from collections import deque
@@ -278,7 +286,7 @@ def run_parallel(
     ) as pool:
         pending: deque[Any] = deque()
         for part in chunks:
-            pending.append(pool.submit(_work, part, encoding, keep, render))
+            pending.append(pool.submit(_work, part, encoding, limits, keep, render))
             if len(pending) >= 2 * jobs:
                 yield from pending.popleft().result()
         while pending:

@@ -109,11 +109,55 @@ def check(
             "--jobs", "-j", min=0, help="Worker processes for large inputs (0: one per core)."
         ),
     ] = 0,
+    max_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-bytes",
+            min=1,
+            help="Refuse a YAML file larger than this many bytes (error too-big).",
+            rich_help_panel="Limits on each YAML file",
+        ),
+    ] = 10 * 1024 * 1024,
+    max_depth: Annotated[
+        int,
+        typer.Option(
+            "--max-depth",
+            min=1,
+            help="Refuse YAML nested deeper than this (error too-deep; at most 1000).",
+            rich_help_panel="Limits on each YAML file",
+        ),
+    ] = 64,
+    max_nodes: Annotated[
+        int,
+        typer.Option(
+            "--max-nodes",
+            min=1,
+            help="Refuse a YAML file with more values than this (error too-many-nodes).",
+            rich_help_panel="Limits on each YAML file",
+        ),
+    ] = 1_000_000,
+    max_scalar: Annotated[
+        int,
+        typer.Option(
+            "--max-scalar",
+            min=1,
+            help="Refuse a YAML value longer than this many characters (error too-long).",
+            rich_help_panel="Limits on each YAML file",
+        ),
+    ] = 100_000,
     traceback: Annotated[
         bool, typer.Option("--traceback", help="Show the Python traceback of an internal error.")
     ] = False,
 ) -> None:
     """Check parcels against the rule pack and explain each provision's outcome."""
+    from landrules.yamlio import Limits
+
+    limits = Limits(
+        max_bytes=max_bytes,
+        max_depth=max_depth,
+        max_nodes=max_nodes,
+        max_scalar_chars=max_scalar,
+    )
     options = CheckOptions(
         paths,
         rules,
@@ -125,6 +169,7 @@ def check(
         fail_on or [],
         encoding,
         jobs or (os.cpu_count() or 1),
+        limits,
     )
     try:
         code = _run_check(options)
@@ -153,6 +198,7 @@ class CheckOptions:
     fail_on: list[FailOn]
     encoding: str | None
     jobs: int
+    limits: Any = None  # yamlio.Limits, imported lazily
 
     @property
     def one_parcel_file(self) -> bool:
@@ -199,7 +245,9 @@ def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
     from landrules.problems import InputError
 
     try:
-        verdict = check_file(pack, options.paths[0], encoding=options.encoding)
+        verdict = check_file(
+            pack, options.paths[0], encoding=options.encoding, limits=options.limits
+        )
     except InputError as err:
         typer.echo(str(err), err=True)
         return ExitCode.INPUT_ERROR
@@ -240,6 +288,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
             jobs=1 if options.detail else options.jobs,
             rules=options.rules,
             encoding=options.encoding,
+            limits=options.limits,
             keep=options.detail,
             render=fmt if fmt in RENDERERS and not options.detail else None,
         )
@@ -253,6 +302,11 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     if summary.input_errors:
         return ExitCode.INPUT_ERROR
     return _gating(options, seen)
+
+
+from landrules import cli_rules  # noqa: E402 - the rule-author commands, after `check`
+
+cli_rules.register(app)
 
 
 def main() -> None:
