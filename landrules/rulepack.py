@@ -152,6 +152,7 @@ def _kind_problem(doc: yamlio.Document, problem: Problem) -> Problem:
     from landrules.model.rules import CONDITION_KINDS
 
     loc: Loc = tuple(int(p) if p.isdigit() else p for p in problem.field.split(".") if p)
+    loc = loc[:-1] if loc[-1:] == ("kind",) else loc
     node: Any = doc.data
     for part in loc:
         node = node[part] if isinstance(node, (dict, list)) else None  # type: ignore[index]

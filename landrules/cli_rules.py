@@ -1,0 +1,118 @@
+"""The commands for rule-pack authors: `validate`, `test`, `schema` and `docs`.
+
+Like `check`, each only gathers options, calls the library and prints; exit codes come from
+`landrules.exitcodes`: 0 clean, 1 findings or failed tests (GATING), 2 usage, 4 no pack found.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from landrules.exitcodes import ExitCode
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    junit = "junit"
+    sarif = "sarif"
+
+
+RulesArg = Annotated[
+    Optional[list[Path]],  # noqa: UP045 - typer needs Optional on 3.10
+    typer.Argument(
+        help="Rule pack folders, or folders holding them (default: the shipped pack).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _packs(rules: list[Path] | None) -> list[Path]:
+    """Pack folders named by the arguments; exit 4 if an argument holds none."""
+    from landrules.rulepack import default_pack_dir, find_packs
+
+    if not rules:
+        return [default_pack_dir()]
+    found: list[Path] = []
+    for path in rules:
+        packs = find_packs(path)
+        if not packs:
+            typer.echo(
+                f"{path}:0:0: error[no-pack] no rule pack here (a pack folder holds pack.yaml)",
+                err=True,
+            )
+            raise typer.Exit(ExitCode.RULES_ERROR)
+        found.extend(p for p in packs if p not in found)
+    return found
+
+
+def validate(rules: RulesArg = None, output_format: FormatOption = ReportFormat.text) -> None:
+    """Check rule packs without any parcel: every finding as file:line:col: severity[id] message.
+
+    Exits 1 if any finding is an error (warnings alone exit 0). The checks and what each one
+    looks for: docs/rules/checks.md.
+    """
+    from landrules.checks import run_checks
+    from landrules.report.findings import RENDERERS
+    from landrules.rulepack import read_pack
+
+    problems = []
+    files = 0
+    for directory in _packs(rules):
+        source = read_pack(directory)
+        files += 1 + len(source.files)
+        problems.extend(run_checks(source))
+    sys.stdout.write(RENDERERS[output_format.value](problems, files))
+    errors = any(p.severity == "error" for p in problems)
+    raise typer.Exit(ExitCode.GATING if errors else ExitCode.OK)
+
+
+def test(
+    rules: RulesArg = None,
+    output_format: FormatOption = ReportFormat.text,
+    min_coverage: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(
+            "--min-coverage",
+            min=0,
+            max=100,
+            help="Fail (exit 1) if condition coverage, in percent, is below this.",
+        ),
+    ] = None,
+) -> None:
+    """Run each pack's tests (tests/*.yaml beside pack.yaml) and report condition coverage.
+
+    Exits 1 if a test fails, a test file is invalid, or coverage is below --min-coverage. A pack
+    that does not pass `landrules validate` cannot be tested (exit 4).
+    """
+    from landrules.problems import RulePackError
+    from landrules.report.findings import TEST_RENDERERS, results_data
+    from landrules.rulepack import load_pack
+    from landrules.ruletests import run_pack
+
+    reports = []
+    for directory in _packs(rules):
+        try:
+            pack = load_pack(directory)
+        except RulePackError as err:
+            typer.echo(f"{err}\nlandrules: the rule pack cannot be used", err=True)
+            raise typer.Exit(ExitCode.RULES_ERROR) from None
+        reports.append(run_pack(pack))
+    data = results_data(reports, min_coverage)
+    sys.stdout.write(TEST_RENDERERS[output_format.value](data))
+    failed = data["summary"]["failed"] or data["problems"]
+    low = min_coverage is not None and data["coverage"]["percent"] < min_coverage
+    raise typer.Exit(ExitCode.GATING if failed or low else ExitCode.OK)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the rule-author commands to the main `landrules` app."""
+    app.command()(validate)
+    app.command(name="test")(test)

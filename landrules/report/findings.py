@@ -1,0 +1,356 @@
+"""Findings (located `Problem`s) and rule-test results as text, JSON, GitHub annotations, JUnit
+XML and SARIF 2.1.0: one function per format, so `validate`, `test` and `check` share them.
+
+Every format carries the real file, line and column from the YAML; a problem with line 0 (a
+whole file, e.g. unreadable) has no region.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from landrules import __version__
+from landrules.problems import Problem
+
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+FORMATS = ("text", "json", "github", "junit", "sarif")
+
+
+def problem_line(p: Problem) -> str:
+    """`file:line:col: severity[id] message`, the hint on an indented line below."""
+    head = f"{p.path}:{p.line}:{p.col}: {p.severity}[{p.code}] {p.message}"
+    return f"{head}\n    hint: {p.hint}" if p.hint else head
+
+
+def counts(problems: list[Problem]) -> tuple[int, int]:
+    errors = sum(p.severity == "error" for p in problems)
+    return errors, len(problems) - errors
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def render_text(problems: list[Problem], files: int | None = None) -> str:
+    errors, warnings = counts(problems)
+    lines = [problem_line(p) for p in problems]
+    where = f" in {_plural(files, 'file')}" if files is not None else ""
+    lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}{where}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(problems: list[Problem], files: int | None = None) -> str:
+    errors, warnings = counts(problems)
+    payload = {
+        "schema_version": 1,
+        "problems": [p.to_dict() for p in problems],
+        "summary": {"files": files, "errors": errors, "warnings": warnings},
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(p: Problem, title: str = "landrules") -> str:
+    """One GitHub Actions workflow command (::error / ::warning) with file, line and column."""
+    level = "error" if p.severity == "error" else "warning"
+    props = [f"file={_escape_property(p.path)}"]
+    if p.line:
+        props += [f"line={p.line}", f"col={p.col}"]
+    props.append(f"title={_escape_property(f'{title} [{p.code}]')}")
+    message = p.message + (f" (hint: {p.hint})" if p.hint else "")
+    return f"::{level} {','.join(props)}::{_escape_data(message)}"
+
+
+def render_github(problems: list[Problem], files: int | None = None) -> str:  # noqa: ARG001
+    return "".join(github_line(p) + "\n" for p in problems)
+
+
+def _uri(path: str) -> str:
+    return Path(path).as_posix()
+
+
+def sarif_result(p: Problem) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(p.path)}}
+    if p.line > 0:
+        physical["region"] = {"startLine": p.line, "startColumn": max(p.col, 1)}
+    result: dict[str, Any] = {
+        "ruleId": p.code,
+        "level": "error" if p.severity == "error" else "warning",
+        "message": {"text": p.message + (f" (hint: {p.hint})" if p.hint else "")},
+        "locations": [{"physicalLocation": physical}],
+    }
+    return result
+
+
+def _rules_for(codes: Iterable[str]) -> list[dict[str, Any]]:
+    """SARIF rule descriptors: each validate check's docstring, or just the code."""
+    from landrules.checks import CHECKS
+
+    rules = []
+    for code in sorted(set(codes)):
+        module = CHECKS.get(code)
+        doc = (module.__doc__ or "").strip() if module is not None else ""
+        first = doc.split("\n\n")[0].replace("\n", " ") if doc else code
+        descriptor: dict[str, Any] = {"id": code, "shortDescription": {"text": first}}
+        if doc:
+            descriptor["fullDescription"] = {"text": doc}
+            descriptor["defaultConfiguration"] = {
+                "level": "error" if module.SEVERITY == "error" else "warning"  # type: ignore[union-attr]
+            }
+        rules.append(descriptor)
+    return rules
+
+
+def render_sarif(problems: list[Problem], files: int | None = None) -> str:  # noqa: ARG001
+    """A SARIF 2.1.0 log with one run of landrules (validates against the OASIS schema)."""
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "landrules",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/landrules/",
+                        "rules": _rules_for(p.code for p in problems),
+                    }
+                },
+                "results": [sarif_result(p) for p in problems],
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _xml(root: ET.Element) -> str:
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def render_junit(
+    problems: list[Problem], files: int | None = None, suite: str = "landrules validate"
+) -> str:
+    """JUnit XML: one testcase per file that has findings (each finding a <failure>), so CI test
+    tabs list them; warnings are reported as failures of type 'warning'."""
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.path, []).append(p)
+    root = ET.Element("testsuites", name="landrules")
+    tests = max(len(by_file), 1)
+    ts = ET.SubElement(
+        root,
+        "testsuite",
+        name=suite,
+        tests=str(tests),
+        failures=str(len({p.path for p in problems if p.severity == "error"})),
+        errors="0",
+        skipped="0",
+    )
+    if files is not None:
+        props = ET.SubElement(ts, "properties")
+        ET.SubElement(props, "property", name="files_checked", value=str(files))
+    if not by_file:
+        ET.SubElement(ts, "testcase", name="no findings", classname=suite)
+    for path, found in by_file.items():
+        case = ET.SubElement(ts, "testcase", name=path, classname=suite, file=path)
+        for p in found:
+            failure = ET.SubElement(
+                case, "failure", type=p.severity, message=f"[{p.code}] {p.message}"
+            )
+            failure.text = problem_line(p)
+    root.set("tests", ts.get("tests", "0"))
+    root.set("failures", ts.get("failures", "0"))
+    root.set("errors", "0")
+    return _xml(root)
+
+
+RENDERERS = {
+    "text": render_text,
+    "json": render_json,
+    "github": render_github,
+    "junit": render_junit,
+    "sarif": render_sarif,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule-test results
+
+
+def results_data(reports: list[Any], min_coverage: float | None = None) -> dict[str, Any]:
+    """`landrules test` results as plain data (the JSON format, and the source of the others)."""
+    from landrules.ruletests import coverage_percent
+
+    cases = []
+    leaves = []
+    for report in reports:
+        for r in report.results:
+            cases.append(
+                {
+                    "path": r.path,
+                    "line": r.line,
+                    "col": r.col,
+                    "name": r.name,
+                    "passed": r.passed,
+                    "failures": r.failures,
+                }
+            )
+        for leaf in report.leaves.values():
+            leaves.append(
+                {
+                    "path": leaf.file,
+                    "line": leaf.line,
+                    "col": leaf.col,
+                    "provision": leaf.provision,
+                    "id": leaf.id,
+                    "kind": leaf.kind,
+                    "seen": {k: len(v) for k, v in leaf.seen.items()},
+                    "required": list(leaf.required),
+                    "not_seen": leaf.missing,
+                }
+            )
+    passed = sum(c["passed"] for c in cases)
+    return {
+        "schema_version": 1,
+        "packs": [
+            {"id": r.pack.id, "version": r.pack.meta.version, "sha256": r.pack.sha256}
+            for r in reports
+        ],
+        "cases": cases,
+        "problems": [p.to_dict() for r in reports for p in r.problems],
+        "coverage": {
+            "percent": round(coverage_percent(reports), 1),
+            "seen": sum(r.coverage[0] for r in reports),
+            "required": sum(r.coverage[1] for r in reports),
+            "min": min_coverage,
+            "conditions": leaves,
+        },
+        "summary": {"tests": len(cases), "passed": passed, "failed": len(cases) - passed},
+    }
+
+
+def coverage_problems(data: dict[str, Any]) -> list[Problem]:
+    """Each leaf condition not seen with every result, as a located warning."""
+    out = []
+    for leaf in data["coverage"]["conditions"]:
+        if leaf["not_seen"]:
+            message = f"{leaf['id']} never seen {' or '.join(leaf['not_seen'])} by any test"
+            out.append(
+                Problem(
+                    leaf["path"], leaf["line"], leaf["col"], "coverage", message, severity="warning"
+                )
+            )
+    return out
+
+
+def failure_problems(data: dict[str, Any]) -> list[Problem]:
+    return [
+        Problem(c["path"], c["line"], c["col"], "test-failed", f"{c['name']}: {f}")
+        for c in data["cases"]
+        for f in c["failures"]
+    ]
+
+
+def coverage_line(data: dict[str, Any]) -> str:
+    cov = data["coverage"]
+    leaves = len(cov["conditions"])
+    line = (
+        f"coverage: {cov['percent']:.1f}% ({cov['seen']} of {cov['required']} results seen over "
+        f"{leaves} leaf conditions)"
+    )
+    if cov["min"] is not None:
+        verdict = "below" if cov["percent"] < cov["min"] else "meets"
+        line += f"; {verdict} --min-coverage {cov['min']:g}"
+    return line
+
+
+def results_text(data: dict[str, Any]) -> str:
+    lines = []
+    for c in data["cases"]:
+        lines.append(f"{'PASS' if c['passed'] else 'FAIL'} {c['path']}:{c['line']}: {c['name']}")
+        lines.extend(f"    {f}" for f in c["failures"])
+    problems = [Problem(**p) for p in data["problems"]]
+    lines.extend(problem_line(p) for p in problems)
+    lines.extend(problem_line(p) for p in coverage_problems(data))
+    lines.append(coverage_line(data))
+    s = data["summary"]
+    lines.append(f"{s['tests']} tests, {s['passed']} passed, {s['failed']} failed")
+    return "\n".join(lines) + "\n"
+
+
+def results_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def results_github(data: dict[str, Any]) -> str:
+    problems = [Problem(**p) for p in data["problems"]]
+    found = problems + failure_problems(data) + coverage_problems(data)
+    return "".join(github_line(p, "landrules test") + "\n" for p in found) + (
+        f"::notice title=landrules test::{_escape_data(coverage_line(data))}\n"
+    )
+
+
+def results_sarif(data: dict[str, Any]) -> str:
+    problems = [Problem(**p) for p in data["problems"]]
+    return render_sarif(problems + failure_problems(data) + coverage_problems(data))
+
+
+def results_junit(data: dict[str, Any]) -> str:
+    """One testsuite per test file, one testcase per named case; coverage as properties."""
+    root = ET.Element("testsuites", name="landrules test")
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for c in data["cases"]:
+        by_file.setdefault(c["path"], []).append(c)
+    total = failed = 0
+    for path, cases in by_file.items():
+        bad = sum(not c["passed"] for c in cases)
+        ts = ET.SubElement(
+            root,
+            "testsuite",
+            name=path,
+            tests=str(len(cases)),
+            failures=str(bad),
+            errors="0",
+            skipped="0",
+            file=path,
+        )
+        props = ET.SubElement(ts, "properties")
+        ET.SubElement(
+            props, "property", name="coverage_percent", value=f"{data['coverage']['percent']:.1f}"
+        )
+        for c in cases:
+            case = ET.SubElement(
+                ts, "testcase", name=c["name"], classname=Path(path).stem, file=path
+            )
+            if c["failures"]:
+                failure = ET.SubElement(case, "failure", type="failure", message=c["failures"][0])
+                failure.text = "\n".join(c["failures"])
+        total += len(cases)
+        failed += bad
+    root.set("tests", str(total))
+    root.set("failures", str(failed))
+    root.set("errors", str(len(data["problems"])))
+    return _xml(root)
+
+
+TEST_RENDERERS = {
+    "text": results_text,
+    "json": results_json,
+    "github": results_github,
+    "junit": results_junit,
+    "sarif": results_sarif,
+}
