@@ -166,7 +166,7 @@ def render_junit(
     if not by_file:
         ET.SubElement(ts, "testcase", name="no findings", classname=suite)
     for path, found in by_file.items():
-        case = ET.SubElement(ts, "testcase", name=path, classname=suite, file=path)
+        case = ET.SubElement(ts, "testcase", name=path, classname=suite)
         for p in found:
             failure = ET.SubElement(
                 case, "failure", type=p.severity, message=f"[{p.code}] {p.message}"
@@ -333,9 +333,7 @@ def results_junit(data: dict[str, Any]) -> str:
             props, "property", name="coverage_percent", value=f"{data['coverage']['percent']:.1f}"
         )
         for c in cases:
-            case = ET.SubElement(
-                ts, "testcase", name=c["name"], classname=Path(path).stem, file=path
-            )
+            case = ET.SubElement(ts, "testcase", name=c["name"], classname=Path(path).stem)
             if c["failures"]:
                 failure = ET.SubElement(case, "failure", type="failure", message=c["failures"][0])
                 failure.text = "\n".join(c["failures"])
