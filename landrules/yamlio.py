@@ -908,10 +908,11 @@ def error_message(error: ErrorDetails, loc: tuple[str | int, ...]) -> str:
         message += f" (got {_quote(value)})"
     elif value is None:
         message += " (got an empty value)"
-    elif isinstance(value, dict):
-        message += " (got a mapping)"
-    elif isinstance(value, list):
-        message += " (got a list)"
+    elif error["type"].endswith("_type") or error["type"] == "extra_forbidden":
+        if isinstance(value, dict):
+            message += " (got a mapping)"
+        elif isinstance(value, list):
+            message += " (got a list)"
     ctx = error.get("ctx") or {}
     if "problem" in ctx and ctx.get("expected"):
         message += f"; expected {ctx['expected']}"
