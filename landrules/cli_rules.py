@@ -112,7 +112,75 @@ def test(
     raise typer.Exit(ExitCode.GATING if failed or low else ExitCode.OK)
 
 
+def schema(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write the schemas into.")
+    ] = Path("schemas"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a schema there is stale.")
+    ] = False,
+) -> None:
+    """Write JSON Schemas for parcel files, pack.yaml, provision files and test files.
+
+    Editors that read `# yaml-language-server: $schema=...` then autocomplete fields and
+    underline mistakes as you type.
+    """
+    from landrules import schemas
+
+    if check:
+        found = schemas.stale(output)
+        for path in found:
+            typer.echo(f"{path}: stale; run `landrules schema --output {output}`")
+        raise typer.Exit(ExitCode.GATING if found else ExitCode.OK)
+    for path, changed in schemas.write(output):
+        typer.echo(f"{'wrote' if changed else 'unchanged'} {path}")
+
+
+def docs(
+    rules: RulesArg = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write the Markdown into.")
+    ] = Path("docs/rules"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a page there is stale.")
+    ] = False,
+) -> None:
+    """Render each pack as Markdown (<pack-id>.md: the clause, every condition with its quote,
+    labels, how it is decided, its tests and coverage) and the validate checks (checks.md)."""
+    from landrules.problems import RulePackError
+    from landrules.report.packdocs import checks_markdown, pack_markdown
+    from landrules.rulepack import load_pack
+    from landrules.ruletests import run_pack
+
+    pages = {"checks.md": checks_markdown()}
+    for directory in _packs(rules):
+        try:
+            pack = load_pack(directory)
+        except RulePackError as err:
+            typer.echo(f"{err}\nlandrules: the rule pack cannot be used", err=True)
+            raise typer.Exit(ExitCode.RULES_ERROR) from None
+        pages[f"{pack.id}.md"] = pack_markdown(pack, run_pack(pack))
+    stale = False
+    if not check:
+        output.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        path = output / name
+        old = path.read_text(encoding="utf-8") if path.exists() else None
+        if check:
+            if old != text:
+                stale = True
+                typer.echo(f"{path}: stale; run `landrules docs --output {output}`")
+            continue
+        if old != text:
+            with path.open("w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        typer.echo(f"{'wrote' if old != text else 'unchanged'} {path}")
+    raise typer.Exit(ExitCode.GATING if stale else ExitCode.OK)
+
+
 def register(app: typer.Typer) -> None:
     """Add the rule-author commands to the main `landrules` app."""
     app.command()(validate)
     app.command(name="test")(test)
+    app.command()(schema)
+    app.command()(docs)
