@@ -79,9 +79,10 @@ def check_parcel(
     pack: RulePack, parcel: Parcel, source: str = "<parcel>", *, as_of: date | None = None
 ) -> Verdict:
     """Evaluate every provision of the pack on the parcel, each in the version in force on
-    `as_of`, else on the parcel's application date (see `evaluate.evaluate_versions`)."""
+    `as_of` (else the pack's `as_of`, else the parcel's application date; see
+    `evaluate.evaluate_versions`)."""
     ctx = Context(flatten(parcel), pack.params)
-    on = AsOf.pick(as_of, parcel.application_date)
+    on = AsOf.pick(as_of if as_of is not None else pack.as_of, parcel.application_date)
     verdicts = [evaluate_versions(versions, ctx, on) for versions in pack.versions()]
     return Verdict(source, parcel, pack, verdicts)
 

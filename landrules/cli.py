@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -145,6 +146,15 @@ def check(
             rich_help_panel="Limits on each YAML file",
         ),
     ] = 100_000,
+    as_of: Annotated[
+        Optional[datetime],  # noqa: UP045
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Judge every parcel on this date (YYYY-MM-DD) instead of its application_date: "
+            "it picks the rule version in force.",
+        ),
+    ] = None,
     traceback: Annotated[
         bool, typer.Option("--traceback", help="Show the Python traceback of an internal error.")
     ] = False,
@@ -170,6 +180,7 @@ def check(
         encoding,
         jobs or (os.cpu_count() or 1),
         limits,
+        as_of=as_of.date() if as_of is not None else None,
     )
     try:
         code = _run_check(options)
@@ -199,6 +210,7 @@ class CheckOptions:
     encoding: str | None
     jobs: int
     limits: Any = None  # yamlio.Limits, imported lazily
+    as_of: Any = None  # datetime.date from --as-of: picks the rule version in force
 
     @property
     def one_parcel_file(self) -> bool:
@@ -229,6 +241,7 @@ def _run_check(options: CheckOptions) -> ExitCode:
     except RulePackError as err:
         message = f"{err}\nlandrules: the rule pack cannot be used"
         raise _fail(message, ExitCode.RULES_ERROR) from None
+    pack.as_of = options.as_of  # every verdict from this pack is judged on it
     if options.one_parcel_file:
         return _check_one(pack, options)
     return _check_many(pack, options)

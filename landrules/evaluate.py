@@ -426,7 +426,7 @@ def _same_but_dates(versions: list[CompiledProvision]) -> bool:
 
 
 def _synthetic(pid: str, on: AsOf, result: Tri, label_en: str, label_zh: str) -> Step:
-    facts = (("application_date", on.date),) if on.date else ()
+    facts = ((on.source or "application_date", on.date),) if on.date else ()
     missing = ("application_date",) if result is Tri.UNKNOWN else ()
     leaf = Step(
         InForce(f"{pid}.in-force", r.Label(zh=label_zh, en=label_en)), result, facts, missing

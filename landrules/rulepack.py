@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ class RulePack:
     clause_text: str
     provisions: list[CompiledProvision]  # every version of every provision, in file order
     sha256: str
+    as_of: date | None = None  # judge on this date when a call gives none (`check --as-of`)
 
     @property
     def id(self) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, CliResult
 
 from landrules.api import check_parcel, load_rules
 from landrules.model.parcel import Parcel
@@ -139,3 +141,38 @@ def test_in_the_shipped_pack_2015_needs_review_because_only_the_year_is_known(
     assert pv.outcome.value == outcome
     if outcome == "needs_review":
         assert [a.id for a in pv.ambiguities] == ["in-force-date-not-known"]
+
+
+def test_check_as_of_judges_the_file_on_that_date(run_cli: Callable[..., CliResult]) -> None:
+    example = "examples/p1-applies-renovation.yaml"
+    before = run_cli(["check", example, "--as-of", "2014-01-01", "--format", "json"])
+    assert before.exit_code == 0, before.describe()
+    provisions = json.loads(before.stdout)["provisions"]
+    assert [p["outcome"] for p in provisions] == ["does_not_apply"] * 3
+    version = provisions[0]["version"]
+    assert (version["state"], version["date"], version["date_from"]) == (
+        "not_in_force",
+        "2014-01-01",
+        "--as-of",
+    )
+    assert version["note"]["en"].startswith("no rule in force on 2014-01-01 (--as-of): P1 is ")
+    text = run_cli(["check", example, "--as-of", "2014-01-01"]).stdout
+    assert (
+        "│   │   └── ✗ a version of P1 is in force on 2014-01-01  [--as-of = 2014-01-01]\n" in text
+    )
+    during = json.loads(run_cli(["check", example, "--as-of", "2015-06-01", "-f", "json"]).stdout)
+    assert during["provisions"][0]["outcome"] == "needs_review"
+    assert during["application_date"] == "2024-05-06", "the parcel's own date is still reported"
+
+
+def test_check_as_of_applies_to_every_parcel_of_a_batch(run_cli: Callable[..., CliResult]) -> None:
+    result = run_cli(["check", "examples/", "--as-of", "2014-12-31"])
+    assert result.exit_code == 0, result.describe()
+    assert result.stdout.splitlines()[-1].startswith(
+        "22 parcels (0 input errors) · P1: 0 applies, 22 does not apply,"
+    )
+
+
+def test_a_bad_as_of_date_is_a_usage_error(run_cli: Callable[..., CliResult]) -> None:
+    result = run_cli(["check", "examples/p2-applies.yaml", "--as-of", "2014-13-01"])
+    assert result.exit_code == 2, result.describe()
