@@ -1,0 +1,1202 @@
+"""Registers: parcels read row by row from CSV, XLSX, JSON Lines and GeoJSON files.
+
+A land bureau keeps its parcels in a spreadsheet or a GIS layer, not in YAML files. Each row or
+feature becomes one `Item` whose `data` is the nested parcel record, validated later and per row
+by `batch.evaluate_item`, so a bad cell stops its own row and never the file. Files are streamed:
+one row is in memory at a time, however long the register.
+
+Cells are text. An empty cell is an unknown fact and is left out, never read as "no" or 0. A
+column mapping (`data/default-mapping.yaml`, extended by the user's file) turns headers into field
+paths and cell values into the model's words. Warnings about a whole file (unknown columns, a
+GB18030 fallback, codes stored as numbers) go to the `notices` callback, or to stderr as one
+rendered line each when there is none; a warning never stops a row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import functools
+import json
+import math
+import re
+import sys
+import types
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Annotated, Any, Union, get_args, get_origin
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    model_validator,
+)
+
+from landrules.batch import REGISTER_SUFFIXES, Item, expand_paths
+from landrules.model.parcel import Parcel
+from landrules.model.types import (
+    NumberTextError,
+    area_unit,
+    parse_plain_decimal,
+    to_square_metres,
+)
+from landrules.problems import InputError, Problem
+from landrules.schema_walk import fields_at, models_in
+
+__all__ = [
+    "DEFAULT_MAPPING",
+    "REGISTER_FIELDS",
+    "ColumnMapping",
+    "LoadedMapping",
+    "MixedInputsError",
+    "Notices",
+    "area_to_m2",
+    "geojson_members",
+    "iter_register",
+    "load_mapping",
+    "register_columns",
+    "tabular_columns",
+]
+
+Notices = Callable[[Problem], None]
+"""Receives the warnings about a whole file (severity "warning"); never errors."""
+
+DEFAULT_MAPPING = Path(__file__).resolve().parent / "data" / "default-mapping.yaml"
+DEFAULT_SEPARATORS = (";", "；", "、")
+VERDICT_PREFIXES = ("landrules.", "landrules_")
+"""Columns a previous run added: re-reading a result file must not warn about them."""
+
+_CHUNK = 1 << 20
+_BLANKS = " \t\r\n\u3000\u00a0"
+
+# ---------------------------------------------------------------------------------------------
+# Register fields: the flat facts a row can carry
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterField:
+    """A leaf of the parcel model that one register column can give."""
+
+    path: str
+    is_list: bool = False  # project.works: several values in one cell
+    is_area: bool = False  # m²: a unit in the header converts the column
+    is_code: bool = False  # a number in a spreadsheet may have lost a leading zero
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin is list:
+        return True
+    if origin is Annotated:
+        return _is_list(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return any(_is_list(a) for a in get_args(annotation))
+    return False
+
+
+def _leaf_fields(model: type[BaseModel], prefix: str = "") -> Iterator[RegisterField]:
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        subs = models_in(info.annotation)
+        if subs and _is_list(info.annotation):
+            continue  # buildings, approvals.other: lists of records have no flat form
+        if subs:
+            yield from _leaf_fields(subs[0], f"{path}.")
+        else:
+            yield RegisterField(
+                path,
+                is_list=_is_list(info.annotation),
+                is_area=name.endswith("_m2"),
+                is_code=path == "parcel.code" or name in ("gbt21010", "ydyh"),
+            )
+
+
+REGISTER_FIELDS: dict[str, RegisterField] = {f.path: f for f in _leaf_fields(Parcel)}
+"""Every field a register column can give, in schema order (docs/parcel-format.md §10)."""
+NOT_REGISTER_COLUMNS = ("buildings", "approvals.other")
+"""Lists of records: give them in a YAML file; a register gives floor_area totals."""
+_APPROVAL_FACTS = {
+    p.removesuffix(".status"): p
+    for p in REGISTER_FIELDS
+    if p.startswith("approvals.") and p.endswith(".status")
+}
+
+
+def _field_path(name: str) -> str | None:
+    """The field a header names directly: a field path, or an approval's fact name (→ status)."""
+    if name in REGISTER_FIELDS:
+        return name
+    return _APPROVAL_FACTS.get(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Units: a unit in a header applies to its column (the conversion is the model's, so a register
+# and a parcel file give the same square metres for the same 亩)
+
+_HEADER_UNIT = re.compile(r"(?P<base>.*?)\s*\(\s*(?P<unit>[^()]+?)\s*\)")
+
+
+def area_to_m2(text: str, unit: str) -> str:
+    """A plain decimal area in `unit` (亩, 公顷, m², any spelling `area_unit` knows) as m² text.
+
+    Exact, then rounded once, half up, to 0.01 m² (`types.to_square_metres`): 30 亩 → 20000.00,
+    3 亩 → 2000.00 (not 3 × 666.67). Square metres are returned as written.
+    """
+    return format(to_square_metres(text, unit), "f")
+
+
+# ---------------------------------------------------------------------------------------------
+# The column mapping
+
+
+def _check_field(value: str) -> str:
+    if _field_path(value) is not None:
+        return value
+    if value in NOT_REGISTER_COLUMNS:
+        raise ValueError(f"{value} is a list of records: it cannot be a register column")
+    match = difflib.get_close_matches(value, list(REGISTER_FIELDS), n=1, cutoff=0.6)
+    hint = f"; did you mean '{match[0]}'?" if match else ""
+    raise ValueError(f"{value!r} is not a register field{hint}")
+
+
+def _check_encoding(value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise ValueError(f"unknown encoding {value!r}") from None
+    return value
+
+
+FieldPath = Annotated[str, AfterValidator(_check_field)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_unit(value: str) -> str:
+    canonical = area_unit(value)
+    if canonical is None:
+        raise ValueError(f"unknown area unit {value!r}: write 亩, 公顷 or 平方米 (mu, ha, m2)")
+    return canonical
+
+
+class ColumnSpec(_Strict):
+    """A column with its unit stated in the mapping: `{field: parcel.land_area_m2, unit: 亩}`."""
+
+    field: FieldPath
+    unit: Annotated[str, AfterValidator(_check_unit)] | None = None
+
+    @model_validator(mode="after")
+    def _unit_for_an_area(self) -> ColumnSpec:
+        path = _field_path(self.field) or self.field
+        if self.unit is not None and not REGISTER_FIELDS[path].is_area:
+            raise ValueError(f"a unit is given for {path}, which is not an area")
+        return self
+
+
+def _spec_kind(value: Any) -> str:
+    return "spec" if isinstance(value, dict) else "path"
+
+
+ColumnTarget = Annotated[
+    Union[Annotated[FieldPath, Tag("path")], Annotated[ColumnSpec, Tag("spec")]],  # noqa: UP007
+    Discriminator(_spec_kind),
+]
+
+
+class ColumnMapping(_Strict):
+    """A column-mapping file. It extends the default mapping; it never replaces it.
+
+    `columns`: header → field path, or `{field, unit}`, or null to ignore a column quietly.
+    `values`: field path → {cell value → the value the model reads}; null means unknown.
+    """
+
+    columns: dict[str, ColumnTarget | None] = Field(default_factory=dict)
+    values: dict[FieldPath, dict[str, Union[str, None]]] = Field(default_factory=dict)  # noqa: UP007
+    encoding: Annotated[str, AfterValidator(_check_encoding)] | None = None
+    list_separator: Union[str, list[str], None] = None  # noqa: UP007
+    sheet: str | None = None
+    header_row: Annotated[int, Field(ge=1)] = 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    field: RegisterField
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedMapping:
+    """The default mapping merged with the user's; headers are looked up normalised."""
+
+    columns: dict[str, _Target | None]
+    values: dict[str, dict[str, str | None]]
+    encoding: str | None
+    separators: tuple[str, ...]
+    sheet: str | None
+    header_row: int
+    source: str
+
+
+def _norm(header: str) -> str:
+    """Headers match after NFKC (full-width brackets, ㎡ → m2) and trimming."""
+    return unicodedata.normalize("NFKC", header).strip(_BLANKS)
+
+
+def _parse(path: Path) -> ColumnMapping:
+    from landrules import yamlio
+
+    doc = yamlio.load(path)
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            [Problem(str(path), 1, 1, "not-a-mapping", "a column mapping is a YAML mapping")]
+        )
+    try:
+        return ColumnMapping.model_validate(doc.data)
+    except ValidationError as err:
+        problems = yamlio.validation_problems(
+            doc, err, known_fields=lambda loc: fields_at(ColumnMapping, loc)
+        )
+        raise InputError(problems) from None
+
+
+def _target(spec: str | ColumnSpec | None) -> _Target | None:
+    if spec is None:
+        return None
+    name, unit = (spec, None) if isinstance(spec, str) else (spec.field, spec.unit)
+    return _Target(REGISTER_FIELDS[_field_path(name) or name], unit)
+
+
+def _merge(default: ColumnMapping, user: ColumnMapping | None, source: str) -> LoadedMapping:
+    columns: dict[str, _Target | None] = {}
+    values: dict[str, dict[str, str | None]] = {}
+    for mapping in (default, user):
+        if mapping is None:
+            continue
+        for header, spec in mapping.columns.items():
+            columns[_norm(header)] = _target(spec)
+        for path, table in mapping.values.items():
+            values.setdefault(_field_path(path) or path, {}).update(table)
+    seps = (user.list_separator if user else None) or default.list_separator
+    separators = (seps,) if isinstance(seps, str) else tuple(seps or DEFAULT_SEPARATORS)
+    return LoadedMapping(
+        columns,
+        values,
+        user.encoding if user else None,
+        separators,
+        user.sheet if user else None,
+        user.header_row if user else 1,
+        source,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(path: str | None, stamp: float) -> LoadedMapping:  # noqa: ARG001 - cache key
+    """Parsed once per run; `stamp` (the file's mtime) makes an edited mapping load again."""
+    user = _parse(Path(path)) if path is not None else None
+    return _merge(_parse(DEFAULT_MAPPING), user, path or str(DEFAULT_MAPPING))
+
+
+def load_mapping(path: Path | None = None) -> LoadedMapping:
+    """The default mapping extended by the user's file; raises InputError with located problems.
+
+    The CLI calls it once before a run, so a bad mapping is refused once rather than per file.
+    """
+    if path is None:
+        return _load_cached(None, 0.0)
+    try:
+        stamp = path.stat().st_mtime
+    except OSError as e:
+        reason = e.strerror or str(e)
+        message = f"cannot read the column mapping: {reason}"
+        raise InputError([Problem(str(path), 0, 0, "unreadable", message)]) from None
+    return _load_cached(str(path), stamp)
+
+
+# ---------------------------------------------------------------------------------------------
+# Headers → fields
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    index: int  # 1-based
+    header: str  # as read
+    key: str  # its key in Item.raw: the header, made unique
+    target: _Target | None
+
+
+@dataclass(slots=True)
+class _Layout:
+    """A header row, resolved once per file and shared by every row."""
+
+    columns: list[_Column]
+    locations: dict[str, tuple[int, str]] = field(default_factory=dict)
+    unknown: list[_Column] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _lookup(name: str, mapping: LoadedMapping) -> tuple[bool, _Target | None]:
+    if name in mapping.columns:
+        return True, mapping.columns[name]
+    direct = _field_path(name)
+    if direct is not None:
+        return True, _Target(REGISTER_FIELDS[direct])
+    for suffix, unit in (("_mu", "亩"), ("_ha", "公顷")):
+        area = f"{name.removesuffix(suffix)}_m2"
+        if name.endswith(suffix) and area in REGISTER_FIELDS:
+            return True, _Target(REGISTER_FIELDS[area], unit)
+    return False, None
+
+
+def _resolve(header: str, mapping: LoadedMapping) -> tuple[_Target | None, bool, str]:
+    """(target, known, problem) for a header; unknown headers are copied through, not read.
+
+    A bracketed unit word (亩, 公顷, ha, 平方米, m²) after a known header applies to its column;
+    other bracketed words are remarks, so such a header is an unknown column.
+    """
+    name = _norm(header)
+    known, target = _lookup(name, mapping)
+    if known:
+        return target, True, ""
+    m = _HEADER_UNIT.fullmatch(name)
+    unit = area_unit(m["unit"]) if m else None
+    if m is None or unit is None:
+        return None, False, ""
+    known, target = _lookup(m["base"], mapping)
+    if not known or target is None:
+        return None, known, ""
+    if not target.field.is_area:
+        return None, True, f"a unit ({m['unit']}) is given for {target.field.path}, not an area"
+    if target.unit is not None and target.unit != unit:
+        message = f"the header says {m['unit']}, the column mapping says {target.unit}"
+        return None, True, message
+    return _Target(target.field, unit), True, ""
+
+
+def _layout(source: str, line: int, headers: Sequence[str], mapping: LoadedMapping) -> _Layout:
+    # Trailing empty header cells are spreadsheet formatting, not columns.
+    last = max((i for i, h in enumerate(headers) if h.strip(_BLANKS)), default=-1)
+    layout = _Layout([])
+    seen: set[str] = set()
+    for i, header in enumerate(headers[: last + 1], 1):
+        key = header if header and header not in seen else f"{header}#{i}"
+        seen.add(key)
+        target, known, problem = _resolve(header, mapping)
+        column = _Column(i, header, key, target)
+        layout.columns.append(column)
+        if problem:
+            layout.problems.append(Problem(source, line, i, "bad-header", problem, header))
+        elif target is not None:
+            layout.locations.setdefault(target.field.path, (i, header))
+        elif not known and not header.startswith(VERDICT_PREFIXES):
+            layout.unknown.append(column)
+    return layout
+
+
+def _unknown_notice(source: str, line: int, unknown: Sequence[_Column]) -> Problem:
+    names = ", ".join(f"{c.header or '(empty)'} (column {c.index})" for c in unknown)
+    lists = [n for c in unknown if (n := _norm(c.header)) in NOT_REGISTER_COLUMNS]
+    why = f"; {', '.join(lists)} can only be given in a YAML file" if lists else ""
+    plural = "s" if len(unknown) > 1 else ""
+    return Problem(
+        source,
+        line,
+        unknown[0].index,
+        "unknown-columns",
+        f"column{plural} not read as parcel facts (copied through to csv/geojson output): "
+        f"{names}{why}",
+        severity="warning",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells → parcel data
+
+
+def _number_text(value: float | int) -> str:
+    """A spreadsheet or JSON number as the text a person sees: 20000.0 → 20000, no float noise.
+
+    15 significant digits, as Excel shows them.
+    """
+    if isinstance(value, int):
+        return str(value)
+    if not math.isfinite(value):
+        return repr(value)
+    text = format(Decimal(f"{value:.15g}"), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _cell_text(value: object) -> str:
+    """Any cell value as text ('' for an empty cell); dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _number_text(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _short(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return repr(text if len(text) <= 40 else text[:39] + "…")
+
+
+@dataclass(frozen=True, slots=True)
+class _NotANumber:
+    """A cell in a column whose header gives a unit, that is not a plain number."""
+
+    text: str
+    problem: str
+    hint: str = ""
+
+
+@dataclass(slots=True)
+class _Row:
+    """One row's parcel data, built cell by cell."""
+
+    mapping: LoadedMapping
+    source: str
+    line: int
+    data: dict[str, Any] = field(default_factory=dict)
+    given: dict[str, tuple[Any, int, str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def cell(self, target: _Target, value: object, col: int, header: str) -> None:
+        """Put one cell into the data; an empty cell is an unknown fact and adds nothing."""
+        final = self._convert(target, value)
+        if final is None:
+            return
+        if isinstance(final, _NotANumber):
+            message = f"{final.problem} (got {_short(final.text)}; the unit is {target.unit})"
+            self.problems.append(
+                Problem(self.source, self.line, col, "area", message, header, final.hint)
+            )
+            return
+        path = target.field.path
+        previous = self.given.get(path)
+        if previous is not None:
+            if previous[0] != final:
+                message = (
+                    f"columns {previous[2]} ({previous[1]}) and {header} ({col}) both give "
+                    f"{path}, with different values ({_short(previous[0])}, {_short(final)})"
+                )
+                self.problems.append(
+                    Problem(self.source, self.line, col, "conflicting-columns", message, header)
+                )
+            return
+        self.given[path] = (final, col, header)
+        node = self.data
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = final
+
+    def _convert(self, target: _Target, value: object) -> Any:
+        f = target.field
+        if f.is_list:
+            parts = value if isinstance(value, list) else [_cell_text(value)]
+            for sep in self.mapping.separators:
+                parts = [q for p in parts for q in _cell_text(p).split(sep)]
+            items = [self._mapped(f, _cell_text(p).strip(_BLANKS)) for p in parts]
+            return [v for v in items if v] or None
+        final = self._mapped(f, _cell_text(value).strip(_BLANKS))
+        if final and target.unit is not None:
+            try:
+                parse_plain_decimal(final)
+            except NumberTextError as e:
+                if e.other_unit:  # 30亩 under 用地面积（亩）
+                    return _NotANumber(
+                        final, f"write the number only: the header gives the unit ({target.unit})"
+                    )
+                return _NotANumber(final, e.problem, e.hint)
+            return area_to_m2(final, target.unit)
+        return final or None  # anything else is the model's to refuse, with its own message
+
+    def _mapped(self, f: RegisterField, text: str) -> str | None:
+        table = self.mapping.values.get(f.path)
+        return table.get(text, text) if table is not None and text else text
+
+    def finish(self) -> dict[str, Any]:
+        self.data.setdefault("schema_version", "1")
+        return self.data
+
+
+# ---------------------------------------------------------------------------------------------
+# Encodings (CSV, JSON Lines, GeoJSON)
+
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Encoding:
+    codec: str
+    notice: Problem | None = None
+    problem: Problem | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Bad:
+    line: int
+    col: int
+    offset: int
+    byte: int
+    after_cjk: bool  # the text before it was valid and held Chinese
+
+
+def _first_bad(path: Path, codec: str) -> _Bad | None:
+    """Decode the whole file in 1 MiB chunks (flat memory); where the first bad byte is."""
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    offset = lines = 0
+    line_start = 0  # file offset where the current line starts
+    cjk = False
+    with path.open("rb") as f:
+        while True:
+            chunk = f.read(_CHUNK)
+            pending = decoder.getstate()[0]
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as e:
+                before = (pending + chunk)[: e.start].decode(codec, errors="ignore")
+                cjk = cjk or _CJK.search(before) is not None
+                at = offset - len(pending) + e.start
+                within = chunk[: max(0, at - offset)]
+                if b"\n" in within:
+                    line_start = offset + within.rindex(b"\n") + 1
+                line = lines + within.count(b"\n") + 1
+                data = pending + chunk
+                return _Bad(line, at - line_start + 1, at, data[e.start], cjk)
+            if not chunk:
+                return None
+            cjk = cjk or _CJK.search(text) is not None
+            if b"\n" in chunk:
+                line_start = offset + chunk.rindex(b"\n") + 1
+            lines += chunk.count(b"\n")
+            offset += len(chunk)
+
+
+def _detect(path: Path, explicit: str | None) -> _Encoding:
+    """Explicit codec, else BOM, else strict UTF-8, else GB18030 with a notice.
+
+    Decided over the whole file before any row is read, so a GB18030 byte on the last line
+    cannot turn up after half the rows were already reported.
+    """
+    name = str(path)
+    with path.open("rb") as f:
+        head = f.read(4)
+    if explicit is not None:
+        codec = codecs.lookup(explicit).name
+        codec = "utf-8-sig" if codec == "utf-8" else codec
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = "utf-16"
+    else:
+        codec = "utf-8-sig"  # also reads files without a BOM
+    bad = _first_bad(path, codec)
+    if bad is None:
+        return _Encoding(codec)
+    where = f"byte 0x{bad.byte:02X} at byte offset {bad.offset}"
+    label = explicit or ("UTF-16" if codec == "utf-16" else "UTF-8")
+    if explicit is not None or codec == "utf-16" or bad.after_cjk:
+        message = f"line {bad.line} is not valid {label} ({where})"
+        if bad.after_cjk:
+            message += "; the text before it is UTF-8 Chinese, so it is not read as GB18030"
+        hint = "repair the file, or pass --encoding (or `encoding:` in the column mapping)"
+        return _Encoding(
+            codec, problem=Problem(name, bad.line, bad.col, "encoding", message, hint=hint)
+        )
+    if _first_bad(path, "gb18030") is not None:
+        message = f"line {bad.line} is neither UTF-8 ({where}) nor GB18030"
+        hint = "pass --encoding (or `encoding:` in the column mapping)"
+        return _Encoding(
+            codec, problem=Problem(name, bad.line, bad.col, "encoding", message, hint=hint)
+        )
+    message = f"not UTF-8 ({where}, line {bad.line}): read as GB18030, as Chinese Excel/WPS save"
+    notice = Problem(name, bad.line, bad.col, "encoding", message, severity="warning")
+    return _Encoding("gb18030", notice=notice)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def _stderr(problem: Problem) -> None:
+    sys.stderr.write(problem.render() + "\n")
+
+
+def _failed(source: str, line: int, col: int, code: str, message: str, hint: str = "") -> Item:
+    """An item that is only a problem: the file (or this line of it) cannot be read."""
+    return Item(source, line, problems=[Problem(source, line, col, code, message, hint=hint)])
+
+
+Reader = Callable[[Path, Union[str, None], LoadedMapping, Notices], Iterator[Item]]  # noqa: UP007
+
+
+def iter_register(
+    path: Path,
+    *,
+    encoding: str | None = None,
+    mapping: Path | None = None,
+    notices: Notices | None = None,
+) -> Iterator[Item]:
+    """Every row or feature of a register as an `Item`, in file order, one at a time.
+
+    `encoding` (CSV, JSON Lines, GeoJSON) wins over the mapping's `encoding:`. File-level
+    warnings go to `notices` (stderr when None). A file that cannot be read, or a bad column
+    mapping, gives one Item carrying the problem, so one file never stops a batch.
+    """
+    source = str(path)
+    try:
+        loaded = load_mapping(mapping)
+    except InputError as err:
+        yield Item(source, problems=err.problems)
+        return
+    readers: dict[str, Reader] = {
+        ".csv": _iter_csv,
+        ".xlsx": _iter_xlsx,
+        ".jsonl": _iter_jsonl,
+        ".ndjson": _iter_jsonl,
+        ".geojson": _iter_geojson,
+    }
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        kinds = ", ".join(readers)
+        yield _failed(source, 0, 0, "not-a-register", f"not a register file ({kinds})")
+        return
+    try:
+        yield from reader(path, encoding or loaded.encoding, loaded, notices or _stderr)
+    except OSError as e:
+        yield _failed(source, 0, 0, "unreadable", f"cannot read the file: {e.strerror or e}")
+
+
+def _rows_to_items(
+    source: str,
+    rows: Iterable[tuple[int, Sequence[object] | Problem]],
+    loaded: LoadedMapping,
+    emit: Notices,
+) -> Iterator[Item]:
+    """CSV and XLSX: (line, cells) pairs, header first, become Items (a Problem: a bad record)."""
+    layout: _Layout | None = None
+    warned_numbers: set[int] = set()
+    for line, cells in rows:
+        if isinstance(cells, Problem):
+            yield Item(source, line, problems=[cells])
+            continue
+        if layout is None:
+            if line < loaded.header_row:
+                continue
+            layout = _layout(source, line, [_cell_text(c) for c in cells], loaded)
+            if layout.problems:
+                yield Item(source, line, problems=layout.problems)
+                return
+            if not layout.locations:
+                yield Item(source, line, problems=[_no_fields(source, line, layout, loaded)])
+                return
+            if layout.unknown:
+                emit(_unknown_notice(source, line, layout.unknown))
+            continue
+        texts = [_cell_text(c) for c in cells]
+        if not any(t.strip(_BLANKS) for t in texts):
+            continue  # blank rows: spreadsheets are full of them
+        width = len(layout.columns)
+        raw = {c.key: texts[c.index - 1] if c.index <= len(texts) else "" for c in layout.columns}
+        row = _Row(loaded, source, line)
+        extra = next((i for i, t in enumerate(texts[width:], width + 1) if t.strip(_BLANKS)), 0)
+        if extra:
+            message = f"a cell beyond the last header column ({width}): {_short(texts[extra - 1])}"
+            hint = "an unquoted comma in a cell, or a column without a header"
+            row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
+        for c in layout.columns:
+            if c.target is None or c.index > len(texts):
+                continue
+            value = cells[c.index - 1]
+            if (
+                c.target.field.is_code
+                and isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and c.index not in warned_numbers
+            ):
+                warned_numbers.add(c.index)
+                emit(_number_code_notice(source, line, c))
+            row.cell(c.target, texts[c.index - 1], c.index, c.header)
+        yield Item(
+            source,
+            line,
+            data=row.finish(),
+            columns=layout.locations,
+            raw=raw,
+            problems=row.problems,
+        )
+    if layout is None:
+        row_no = f" (header_row {loaded.header_row})" if loaded.header_row > 1 else ""
+        yield _failed(source, 1, 1, "empty", f"the register has no header row{row_no}")
+
+
+def _number_code_notice(source: str, line: int, c: _Column) -> Problem:
+    return Problem(
+        source,
+        line,
+        c.index,
+        "code-as-number",
+        f"the column holds numbers, not text (first on row {line}): a spreadsheet drops leading "
+        "zeros (0601 → 601), and landrules does not put them back",
+        c.header,
+        "format the column as Text and retype the codes",
+        severity="warning",
+    )
+
+
+def _no_fields(source: str, line: int, layout: _Layout, loaded: LoadedMapping) -> Problem:
+    headers = ", ".join(c.header for c in layout.columns[:8]) or "(none)"
+    return Problem(
+        source,
+        line,
+        1,
+        "no-fields",
+        f"no column of the header row is a parcel field (found: {headers})",
+        hint="check the header row (`header_row:`), the encoding, and the column mapping "
+        f"({loaded.source})",
+    )
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+
+def _iter_csv(
+    path: Path, encoding: str | None, loaded: LoadedMapping, emit: Notices
+) -> Iterator[Item]:
+    source = str(path)
+    enc = _detect(path, encoding)
+    if enc.problem is not None:
+        yield Item(source, enc.problem.line, problems=[enc.problem])
+        return
+    if enc.notice is not None:
+        emit(enc.notice)
+    with path.open(encoding=enc.codec, newline="") as f:
+        first = f.readline()
+        delimiter = "\t" if "\t" in first and "," not in first else ","  # Excel "Unicode text"
+        f.seek(0)
+        yield from _rows_to_items(source, _csv_rows(f, delimiter, source), loaded, emit)
+
+
+def _csv_rows(
+    f: IO[str], delimiter: str, source: str
+) -> Iterator[tuple[int, Sequence[object] | Problem]]:
+    """(first physical line of the record, its cells); a quoted cell may span lines."""
+    reader = csv.reader(f, delimiter=delimiter)
+    start = 1
+    while True:
+        try:
+            cells: Sequence[object] | Problem = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            cells = Problem(source, start, 1, "csv", f"unreadable CSV record: {e}")
+        yield start, cells
+        start = reader.line_num + 1
+
+
+# XLSX ------------------------------------------------------------------------------------------
+
+
+def _iter_xlsx(
+    path: Path,
+    encoding: str | None,  # noqa: ARG001 - a workbook knows its encoding
+    loaded: LoadedMapping,
+    emit: Notices,
+) -> Iterator[Item]:
+    """The first sheet (or `sheet:`), in openpyxl's read-only streaming mode."""
+    source = str(path)
+    try:
+        import openpyxl  # type: ignore[import-untyped]
+    except ImportError:
+        hint = "pip install 'landrules[xlsx]'"
+        yield _failed(source, 0, 0, "needs-openpyxl", "reading .xlsx needs openpyxl", hint)
+        return
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # zip, XML and openpyxl's own errors all mean "not a workbook"
+        message = f"not a readable .xlsx workbook ({type(e).__name__}: {e})"
+        yield _failed(source, 0, 0, "bad-xlsx", message)
+        return
+    try:
+        if loaded.sheet is not None and loaded.sheet not in book.sheetnames:
+            names = ", ".join(book.sheetnames)
+            yield _failed(source, 0, 0, "no-sheet", f"no sheet {loaded.sheet!r} (has: {names})")
+            return
+        sheet = book[loaded.sheet] if loaded.sheet is not None else book.worksheets[0]
+        sheet.reset_dimensions()  # trust the rows, not a stale <dimension> tag
+        rows = _sheet_rows(sheet.iter_rows(values_only=True), source)
+        yield from _rows_to_items(source, rows, loaded, emit)
+    finally:
+        book.close()
+
+
+def _sheet_rows(
+    rows: Iterator[Sequence[object]], source: str
+) -> Iterator[tuple[int, Sequence[object] | Problem]]:
+    """Number the sheet's rows; a damaged sheet ends in one problem instead of a traceback."""
+    n = 0
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except Exception as e:  # the sheet XML is broken from here on
+            message = f"the sheet cannot be read past this row ({type(e).__name__}: {e})"
+            yield n + 1, Problem(source, n + 1, 0, "bad-xlsx", message)
+            return
+        n += 1
+        yield n, cells
+
+
+# JSON Lines and GeoJSON ------------------------------------------------------------------------
+
+
+def _flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects become dotted keys ({"parcel": {"code": …}} → parcel.code); lists stay."""
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+@dataclass(slots=True)
+class _Keys:
+    """JSON records: each key resolved once per file; each unknown key reported once."""
+
+    loaded: LoadedMapping
+    source: str
+    emit: Notices
+    resolved: dict[str, tuple[_Target | None, bool, str]] = field(default_factory=dict)
+    warned: set[str] = field(default_factory=set)
+
+    def item(self, line: int, flat: dict[str, Any], raw: dict[str, Any], geometry: Any) -> Item:
+        row = _Row(self.loaded, self.source, line)
+        columns: dict[str, tuple[int, str]] = {}
+        for col, (key, value) in enumerate(flat.items(), 1):
+            found = self.resolved.get(key)
+            if found is None:
+                found = self.resolved[key] = _resolve(key, self.loaded)
+            target, known, problem = found
+            if problem:
+                row.problems.append(Problem(self.source, line, col, "bad-header", problem, key))
+            elif target is None:
+                if not known and key not in self.warned and not key.startswith(VERDICT_PREFIXES):
+                    self.warned.add(key)
+                    self.emit(_unknown_notice(self.source, line, [_Column(col, key, key, None)]))
+            elif isinstance(value, list) and not target.field.is_list:
+                message = "expected one value, not a list"
+                row.problems.append(Problem(self.source, line, col, "list-value", message, key))
+            else:
+                columns.setdefault(target.field.path, (col, key))
+                row.cell(target, value, col, key)
+        return Item(
+            self.source,
+            line,
+            data=row.finish(),
+            columns=columns,
+            raw=raw,
+            geometry=geometry,
+            problems=row.problems,
+        )
+
+
+def _iter_jsonl(
+    path: Path, encoding: str | None, loaded: LoadedMapping, emit: Notices
+) -> Iterator[Item]:
+    """One JSON object per line; a bad line is an error for that line, and reading goes on."""
+    source = str(path)
+    enc = _detect(path, encoding)
+    if enc.notice is not None:
+        emit(enc.notice)
+    codec = "utf-8" if enc.codec == "utf-8-sig" else enc.codec
+    keys = _Keys(loaded, source, emit)
+    with path.open("rb") as f:
+        for line, blob in enumerate(f, 1):
+            try:
+                text = blob.decode(codec).rstrip("\r\n")
+            except UnicodeDecodeError as e:
+                message = f"line {line} is not valid {codec} (byte 0x{blob[e.start]:02X})"
+                yield _failed(source, line, e.start + 1, "encoding", message)
+                continue
+            if line == 1:
+                text = text.removeprefix("\ufeff")
+            if not text.strip():
+                continue
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as e:
+                yield _failed(source, line, e.colno, "json", f"not valid JSON: {e.msg}")
+                continue
+            if not isinstance(obj, dict):
+                message = f"expected a JSON object on each line, found {type(obj).__name__}"
+                yield _failed(source, line, 1, "not-an-object", message)
+                continue
+            flat = _flatten(obj)
+            yield keys.item(line, flat, flat, None)
+
+
+class _JsonError(Exception):
+    def __init__(self, line: int, col: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.message = line, col, message
+
+
+class _JsonStream:
+    """JSON values pulled one at a time from a large text through a bounded buffer.
+
+    The standard decoder only parses whole strings; `raw_decode` at an offset, reading more
+    when a value is cut by the buffer's end, gives one feature at a time, so a layer of any size
+    is read in memory proportional to its largest feature.
+    """
+
+    _WS = " \t\r\n"
+
+    def __init__(self, f: IO[str]) -> None:
+        self.f = f
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self.base_line = 1  # the line number of buf[0]
+        self.decoder = json.JSONDecoder()
+        self.want = 1 << 16
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        data = self.f.read(self.want)
+        if not data:
+            self.eof = True
+            return False
+        self.base_line += self.buf.count("\n", 0, self.pos)
+        self.buf = self.buf[self.pos :] + data
+        self.pos = 0
+        return True
+
+    def where(self, pos: int | None = None) -> tuple[int, int]:
+        p = self.pos if pos is None else pos
+        return self.base_line + self.buf.count("\n", 0, p), p - self.buf.rfind("\n", 0, p)
+
+    def peek(self) -> str:
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in self._WS:
+                self.pos += 1
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self._more():
+                return ""
+
+    def take(self, expected: str) -> None:
+        ch = self.peek()
+        if ch != expected:
+            line, col = self.where()
+            found = repr(ch) if ch else "the end of the file"
+            raise _JsonError(line, col, f"expected {expected!r}, found {found}")
+        self.pos += 1
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                obj, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as e:
+                if self._more():
+                    self.want = min(self.want * 2, 1 << 26)  # a big feature: read in larger steps
+                    continue
+                line, col = self.where(e.pos)
+                raise _JsonError(line, col, f"not valid JSON: {e.msg}") from None
+            if end == len(self.buf) and not isinstance(obj, (dict, list, str)) and self._more():
+                continue  # a number or literal cut by the buffer's end
+            self.pos = end
+            self.want = 1 << 16
+            return obj
+
+
+def _geojson_events(f: IO[str]) -> Iterator[tuple[str, Any]]:
+    """("member", (name, value)) for each top-level member, ("feature", obj) for each feature."""
+    stream = _JsonStream(f)
+    stream.take("{")
+    if stream.peek() == "}":
+        return
+    while True:
+        key = stream.value()
+        if not isinstance(key, str):
+            line, col = stream.where()
+            raise _JsonError(line, col, "expected a member name")
+        stream.take(":")
+        if key != "features":
+            yield "member", (key, stream.value())
+        else:
+            stream.take("[")
+            if stream.peek() == "]":
+                stream.pos += 1
+            else:
+                while True:
+                    yield "feature", stream.value()
+                    if stream.peek() != ",":
+                        stream.take("]")
+                        break
+                    stream.pos += 1
+        if stream.peek() != ",":
+            stream.take("}")
+            return
+        stream.pos += 1
+
+
+def _iter_geojson(
+    path: Path, encoding: str | None, loaded: LoadedMapping, emit: Notices
+) -> Iterator[Item]:
+    """Features of a FeatureCollection, streamed; `Item.line` is the feature's 1-based number."""
+    source = str(path)
+    enc = _detect(path, encoding)
+    if enc.problem is not None:
+        yield Item(source, enc.problem.line, problems=[enc.problem])
+        return
+    if enc.notice is not None:
+        emit(enc.notice)
+    keys = _Keys(loaded, source, emit)
+    n = 0
+    with path.open(encoding=enc.codec) as f:
+        try:
+            for kind, value in _geojson_events(f):
+                if kind == "member":
+                    name, member = value
+                    if name == "type" and member != "FeatureCollection":
+                        message = f"expected a GeoJSON FeatureCollection, found type {member!r}"
+                        yield _failed(source, 1, 1, "not-a-collection", message)
+                        return
+                    continue
+                n += 1
+                props = value.get("properties") if isinstance(value, dict) else None
+                if not isinstance(value, dict) or value.get("type") != "Feature":
+                    yield _failed(source, n, 0, "not-a-feature", f"feature {n} is not a Feature")
+                elif props is not None and not isinstance(props, dict):
+                    message = f"feature {n}: properties is not an object"
+                    yield _failed(source, n, 0, "properties", message)
+                else:
+                    props = props or {}
+                    yield keys.item(n, _flatten(props), props, value.get("geometry"))
+        except _JsonError as e:
+            after = f" (after feature {n})" if n else ""
+            message = f"{e.message}{after}; the rest of the file is not read"
+            yield Item(source, n + 1, problems=[Problem(source, e.line, e.col, "json", message)])
+
+
+# ---------------------------------------------------------------------------------------------
+# For tabular output: which input columns a result table carries
+
+
+class MixedInputsError(ValueError):
+    """The inputs cannot share one table of results: a usage error for `--format csv`."""
+
+
+def register_columns(
+    path: Path, *, encoding: str | None = None, mapping: Path | None = None
+) -> list[str]:
+    """The keys of `Item.raw` for one register, in first-seen order ([] if unreadable).
+
+    CSV and XLSX: the header row. JSON Lines and GeoJSON: every key of every record (one extra
+    streaming pass), since records may differ.
+    """
+    keys: dict[str, None] = {}
+    whole = path.suffix.lower() in (".jsonl", ".ndjson", ".geojson")
+    quiet: Notices = lambda _: None  # noqa: E731 - the run itself reports the warnings
+    for item in iter_register(path, encoding=encoding, mapping=mapping, notices=quiet):
+        if item.raw is not None:
+            keys.update(dict.fromkeys(item.raw))
+            if not whole:
+                break
+    return list(keys)
+
+
+def tabular_columns(
+    paths: Iterable[Path],
+    *,
+    exclude: Iterable[str] = (),
+    encoding: str | None = None,
+    mapping: Path | None = None,
+) -> list[str]:
+    """The input columns of a CSV result table; MixedInputsError when one table cannot hold all.
+
+    One table has one set of columns: YAML files only (no input columns), or registers that all
+    have the same columns (one template per township). YAML files mixed with registers, or
+    registers with different columns, are refused before anything is written.
+    """
+    found: list[tuple[Path, list[str]]] = []
+    yaml_files = 0
+    for path in expand_paths(paths, exclude):
+        if path.suffix.lower() in REGISTER_SUFFIXES:
+            columns = register_columns(path, encoding=encoding, mapping=mapping)
+            if columns:
+                found.append((path, columns))
+        else:
+            yaml_files += 1
+    if found and yaml_files:
+        raise MixedInputsError(
+            "--format csv writes each register row with its verdict: give registers or YAML "
+            "files, not both (run once for each, or use --format jsonl)"
+        )
+    for path, columns in found[1:]:
+        if columns != found[0][1]:
+            raise MixedInputsError(
+                f"--format csv needs registers with the same columns, but {found[0][0]} and "
+                f"{path} differ (run once per register, or use --format jsonl)"
+            )
+    return found[0][1] if found else []
+
+
+def geojson_members(
+    paths: Iterable[Path], *, exclude: Iterable[str] = (), encoding: str | None = None
+) -> dict[str, Any]:
+    """Top-level members (crs, name, …) of the GeoJSON inputs, to carry into GeoJSON output.
+
+    Members written after `features` are not read (GDAL and QGIS write them before). Layers in
+    different coordinate systems cannot share one output: MixedInputsError.
+    """
+    members: dict[str, Any] = {}
+    first: Path | None = None
+    for path in expand_paths(paths, exclude):
+        if path.suffix.lower() != ".geojson":
+            continue
+        enc = _detect(path, encoding)
+        if enc.problem is not None:
+            continue
+        these: dict[str, Any] = {}
+        with path.open(encoding=enc.codec) as f:
+            try:
+                for kind, value in _geojson_events(f):
+                    if kind != "member":
+                        break
+                    if value[0] != "type":
+                        these[value[0]] = value[1]
+            except _JsonError:
+                continue
+        if first is None:
+            first, members = path, these
+        elif these.get("crs") != members.get("crs"):
+            raise MixedInputsError(
+                f"{first} and {path} are in different coordinate systems (crs): one GeoJSON "
+                "output cannot hold both"
+            )
+    return members
