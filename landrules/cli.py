@@ -290,10 +290,26 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     items = iter_items(
         options.paths, exclude=options.exclude, encoding=options.encoding, mapping=options.mapping
     )
+    tabular: dict[str, Any] = {}
+    if options.output_format in (Format.csv, Format.geojson):
+        from landrules.registers import MixedInputsError
+        from landrules.report.tabular import writer_options
+
+        try:
+            tabular = writer_options(
+                fmt,
+                pack,
+                options.paths,
+                exclude=options.exclude,
+                encoding=options.encoding,
+                mapping=options.mapping,
+            )
+        except MixedInputsError as err:
+            raise _fail(f"landrules: {err}", ExitCode.USAGE) from None
     newline = "" if options.output_format is Format.csv else None
     encoding = "utf-8-sig" if options.output_format is Format.csv else "utf-8"
     with atomic_output(options.output, encoding=encoding, newline=newline) as out:
-        writer = make_writer(options.output_format.value, out, sys.stderr, detail=options.detail)
+        writer = make_writer(fmt, out, sys.stderr, detail=options.detail, **tabular)
         writer.start(pack_data(pack))
         results = run_parallel(
             pack,

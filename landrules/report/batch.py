@@ -114,8 +114,11 @@ def pack_data(pack: Any) -> dict[str, Any]:
     }
 
 
-def make_writer(fmt: str, out: IO[str], err: IO[str], *, detail: bool = False) -> Writer:
-    """The writer for a format name; CSV and GeoJSON live in report/tabular.py."""
+def make_writer(
+    fmt: str, out: IO[str], err: IO[str], *, detail: bool = False, **tabular_options: Any
+) -> Writer:
+    """The writer for a format name; CSV and GeoJSON live in report/tabular.py (`tabular_options`:
+    their options, from `tabular.writer_options`)."""
     if fmt == "text":
         return TextWriter(out, detail=detail)
     if fmt == "json":
@@ -124,4 +127,4 @@ def make_writer(fmt: str, out: IO[str], err: IO[str], *, detail: bool = False) -
         return JsonLinesWriter(out, err)
     from landrules.report import tabular
 
-    return tabular.make_writer(fmt, out, err)
+    return tabular.make_writer(fmt, out, err, **tabular_options)
