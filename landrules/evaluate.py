@@ -402,7 +402,8 @@ class VersionUse:
             "state": self.state,
             "date": self.on.date.isoformat() if self.on.date else None,
             "date_from": self.on.source or None,
-            "file": self.used.source if self.used is not None else None,
+            # the provision file's name within its pack: the same on every machine
+            "file": self.used.source.replace("\\", "/").rsplit("/", 1)[-1] if self.used else None,
             "effective_from": used.effective_from.model_dump(mode="json") if used else None,
             "effective_until": used.effective_until.model_dump(mode="json") if used else None,
             "versions": len(self.versions),
