@@ -49,6 +49,7 @@ __all__ = [
     "error_hint",
     "error_message",
     "load",
+    "load_bytes",
     "load_text",
     "locate",
     "read_text",
@@ -726,6 +727,20 @@ def load_text(
     if out.problems and (out.fatal or not keep_going):
         raise InputError(_finish(out.problems))
     return Document(path, text, data, out.problems, out.taints)
+
+
+def load_bytes(
+    raw: bytes,
+    path: str,
+    *,
+    encoding: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    keep_going: bool = False,
+) -> Document:
+    """Decode and load bytes already in memory (`path` names them in problems)."""
+    if len(raw) > limits.max_bytes:
+        raise _error(path, "too-big", _too_big(limits), _HINTS["too-big"])
+    return load_text(_decode(raw, path, encoding), path, limits=limits, keep_going=keep_going)
 
 
 def load(
