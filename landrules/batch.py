@@ -228,12 +228,13 @@ CHUNK = 500
 _WORKER_PACK: Any = None
 
 
-def _start_worker(rules: Path | None) -> None:
+def _start_worker(rules: Path | None, as_of: Any) -> None:
     global _WORKER_PACK
     if _WORKER_PACK is None:  # with fork the parent's compiled pack is inherited as it is
         from landrules.api import load_rules
 
         _WORKER_PACK = load_rules(rules)
+        _WORKER_PACK.as_of = as_of
 
 
 def _work(
@@ -282,7 +283,10 @@ def run_parallel(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunks = itertools.chain([first], iter(lambda: list(itertools.islice(iterator, chunk)), []))
     with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(rules,)
+        jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(rules, getattr(pack, "as_of", None)),
     ) as pool:
         pending: deque[Any] = deque()
         for part in chunks:

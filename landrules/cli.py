@@ -35,6 +35,9 @@ class Format(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     geojson = "geojson"
+    github = "github"
+    junit = "junit"
+    sarif = "sarif"
 
 
 class FailOn(str, Enum):
@@ -285,7 +288,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     from landrules.report.progress import progress
 
     fmt = options.output_format.value
-    summary = Summary([c.provision.id for c in pack.provisions])
+    summary = Summary([group[0].provision.id for group in pack.versions()])
     seen: set[str] = set()
     items = iter_items(
         options.paths, exclude=options.exclude, encoding=options.encoding, mapping=options.mapping
@@ -309,7 +312,12 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     newline = "" if options.output_format is Format.csv else None
     encoding = "utf-8-sig" if options.output_format is Format.csv else "utf-8"
     with atomic_output(options.output, encoding=encoding, newline=newline) as out:
-        writer = make_writer(fmt, out, sys.stderr, detail=options.detail, **tabular)
+        if fmt in ("github", "junit", "sarif"):
+            from landrules.report.checkci import CiWriter
+
+            writer: Any = CiWriter(fmt, out, frozenset(f.value for f in options.fail_on))
+        else:
+            writer = make_writer(fmt, out, sys.stderr, detail=options.detail, **tabular)
         writer.start(pack_data(pack))
         results = run_parallel(
             pack,

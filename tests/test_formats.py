@@ -123,3 +123,62 @@ def test_json_findings(broken: Path, run_cli: Callable[..., CliResult]) -> None:
     data = json.loads(result.stdout)
     assert data["summary"] == {"files": 4, "errors": 1, "warnings": 1}
     assert [p["code"] for p in data["problems"]] == ["unknown-fact", "unused-parameter"]
+
+
+@pytest.fixture
+def parcels_with_a_bad_one(tmp_path: Path) -> Path:
+    folder = tmp_path / "parcels"
+    folder.mkdir()
+    for name in ("p1-applies-renovation.yaml", "p2-needs-review-range.yaml"):
+        shutil.copyfile(ROOT / "examples" / name, folder / name)
+    (folder / "bad.yaml").write_text('schema_version: "1"\nparcel:\n  land_aera_m2: "5"\n')
+    return folder
+
+
+def test_check_sarif_is_valid_with_input_errors_and_outcomes(
+    parcels_with_a_bad_one: Path, sarif_schema: dict, run_cli: Callable[..., CliResult]
+) -> None:
+    import jsonschema
+
+    args = ["check", "parcels", "--format", "sarif", "--fail-on", "needs_review"]
+    result = run_cli(args, cwd=parcels_with_a_bad_one.parent)
+    assert result.exit_code == 3, result.describe()
+    log = json.loads(result.stdout)
+    jsonschema.Draft4Validator(sarif_schema).validate(log)
+    found = [
+        (r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in log["runs"][0]["results"]
+    ]
+    assert found == [
+        ("extra_forbidden", "error", 3),
+        ("P1-applies", "note", 1),
+        ("P2-does_not_apply", "note", 1),
+        ("P3-does_not_apply", "note", 1),
+        ("P1-does_not_apply", "note", 1),
+        ("P2-needs_review", "error", 1),
+        ("P3-does_not_apply", "note", 1),
+    ]
+
+
+def test_check_junit_is_valid_one_testcase_per_parcel(
+    parcels_with_a_bad_one: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    result = run_cli(["check", "parcels", "--format", "junit"], cwd=parcels_with_a_bad_one.parent)
+    _junit_schema().validate(result.stdout)
+    assert '<testsuite name="landrules check" tests="3" failures="1"' in result.stdout
+    assert '<failure type="extra_forbidden"' in result.stdout
+
+
+def test_check_github_annotates_input_errors_at_their_line(
+    parcels_with_a_bad_one: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    result = run_cli(["check", "parcels", "--format", "github"], cwd=parcels_with_a_bad_one.parent)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(
+        "::error file=parcels/bad.yaml,line=3,col=3,title=landrules [extra_forbidden]::"
+    )
+    assert any(
+        line.startswith("::warning file=parcels/p2-needs-review-range.yaml,line=1,col=1,")
+        for line in lines
+    )
+    assert lines[-1].startswith("::notice title=landrules::3 parcels (1 input error)")

@@ -65,7 +65,7 @@ def _escape_property(text: str) -> str:
 
 def github_line(p: Problem, title: str = "landrules") -> str:
     """One GitHub Actions workflow command (::error / ::warning) with file, line and column."""
-    level = "error" if p.severity == "error" else "warning"
+    level = {"error": "error", "note": "notice"}.get(p.severity, "warning")
     props = [f"file={_escape_property(p.path)}"]
     if p.line:
         props += [f"line={p.line}", f"col={p.col}"]
@@ -88,7 +88,7 @@ def sarif_result(p: Problem) -> dict[str, Any]:
         physical["region"] = {"startLine": p.line, "startColumn": max(p.col, 1)}
     result: dict[str, Any] = {
         "ruleId": p.code,
-        "level": "error" if p.severity == "error" else "warning",
+        "level": p.severity if p.severity in ("error", "note") else "warning",
         "message": {"text": p.message + (f" (hint: {p.hint})" if p.hint else "")},
         "locations": [{"physicalLocation": physical}],
     }
