@@ -139,7 +139,7 @@ def check(
             help="Refuse a YAML file with more values than this (error too-many-nodes).",
             rich_help_panel="Limits on each YAML file",
         ),
-    ] = 1_000_000,
+    ] = 50_000,
     max_scalar: Annotated[
         int,
         typer.Option(

@@ -74,7 +74,10 @@ class Limits:
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = 64
-    max_nodes: int = 1_000_000
+    # A parcel or rule file holds a few hundred values. Each value the schema refuses costs
+    # pydantic and the error report about 10 µs and 2 KB, so 50,000 keeps the worst file under
+    # a second and 200 MB (benchmarks/README.md); a million would take 15 s and 2 GB.
+    max_nodes: int = 50_000
     max_scalar_chars: int = 100_000
     max_key_chars: int = 200
 
@@ -980,7 +983,7 @@ def validation_problems(
         raw_loc = tuple(error["loc"])
         kind = error["type"]
         loc = data_loc(doc.data, raw_loc, kind)
-        if _tainted(doc.taints, _dotted(loc), kind == "missing"):
+        if doc.taints and _tainted(doc.taints, _dotted(loc), kind == "missing"):
             continue  # already reported by the loader at its own position
         if kind == "union_tag_invalid":
             tag_key = str((error.get("ctx") or {}).get("discriminator", "")).strip("'")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 import tracemalloc
 import typing
 from decimal import Decimal
@@ -142,18 +141,15 @@ def test_billion_laughs_is_refused_fast_and_small() -> None:
     text = "\n".join(rows) + "\n"
     assert len(text) < 500
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         found = problems(text)
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert found[0] == ("anchor", 1, 4)
     assert len(found) == yamlio.MAX_PROBLEMS + 1
     assert found[-1][0] == "too-many-errors"
-    assert elapsed < 0.5
-    assert peak < 2_000_000
+    assert peak < 2_000_000  # nothing is expanded (time: benchmarks/hostile_inputs.py)
 
 
 def test_merge_key_is_refused() -> None:
@@ -380,15 +376,25 @@ def test_file_over_the_byte_cap_is_refused_before_parsing(tmp_path: Path) -> Non
     assert [(p.code, p.line, p.col) for p in exc.value.problems] == [("too-big", 1, 1)]
 
 
-def test_huge_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+def test_huge_file_is_refused_without_reading_it_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "huge.yaml"
     with path.open("wb") as f:
         f.truncate(20 * 1024 * 1024)
-    started = time.perf_counter()
+    read: list[int] = []
+    original = yamlio._read_capped
+
+    def counting(f: typing.BinaryIO, cap: int) -> bytes:
+        data = original(f, cap)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(yamlio, "_read_capped", counting)
     with pytest.raises(InputError) as exc:
         load(path)
     assert exc.value.problems[0].code == "too-big"
-    assert time.perf_counter() - started < 0.5
+    assert read == [yamlio.DEFAULT_MAX_BYTES + 1]
 
 
 def test_deep_flow_nesting_is_a_clean_error(parser: str) -> None:
