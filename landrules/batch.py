@@ -40,7 +40,7 @@ class Item:
 
     def row_problems(self, err: ValidationError) -> list[Problem]:
         """A register row's validation errors at `file:line:col`, named by the column's header."""
-        from landrules.yamlio import data_loc, error_message
+        from landrules.yamlio import data_loc, error_hint, error_message
 
         problems = []
         for error in err.errors(include_url=False):
@@ -55,6 +55,7 @@ class Item:
                     error["type"],
                     error_message(error, loc),
                     header or path,
+                    error_hint(error),
                 )
             )
         return problems

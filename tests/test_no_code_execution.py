@@ -6,6 +6,7 @@ file), so the later checks that the marker never appears can fail.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -93,4 +94,32 @@ def test_a_rule_file_runs_nothing(tmp_path: Path, run_cli: Run) -> None:
     result = run_cli(["check", str(EXAMPLES / "p2-applies.yaml"), "--rules", "pack"], cwd=tmp_path)
     assert result.exit_code == ExitCode.RULES_ERROR, result.describe()
     assert "error[schema]" in result.stderr and "[tag]" in result.stderr, result.describe()
+    assert not marker.exists()
+
+
+def test_a_register_and_its_column_mapping_run_nothing(tmp_path: Path, run_cli: Run) -> None:
+    """In a CSV cell or a JSON value the payload is only text; in the YAML mapping it is refused."""
+    marker = tmp_path / "MARKER"
+    payload = payloads(marker)[0]
+    csv_cell = payload.replace('"', '""')
+    (tmp_path / "r.csv").write_text(
+        f'宗地号,项目名称,用地面积\nA1,"{csv_cell}",20000\n', encoding="utf-8"
+    )
+    (tmp_path / "r.jsonl").write_text(
+        json.dumps({"parcel.code": "A2", "parcel.name": payload}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    result = run_cli(["check", "r.csv", "r.jsonl", "--format", "jsonl"], cwd=tmp_path)
+    assert result.exit_code == ExitCode.OK, result.describe()
+    names = [json.loads(line)["parcel"]["name"] for line in result.stdout.splitlines()]
+    assert names == [payload, payload]  # kept as the text it is, never interpreted
+    assert not marker.exists()
+
+    (tmp_path / "mapping.yaml").write_text(f"columns:\n  宗地号: {payload}\n", encoding="utf-8")
+    mapped = run_cli(["check", "r.csv", "--mapping", "mapping.yaml"], cwd=tmp_path)
+    assert mapped.exit_code == ExitCode.INPUT_ERROR, mapped.describe()
+    assert mapped.stderr.startswith(
+        "mapping.yaml:2:8: error[tag] columns.宗地号: tag '!!python/object/apply:os.system' "
+        "is not allowed"
+    ), mapped.describe()
     assert not marker.exists()

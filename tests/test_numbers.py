@@ -51,14 +51,14 @@ LAND_AREA_CASES = [
     (
         "30亩",
         "亩 is not square metres (got '30亩'); " + M2,
-        "30 亩 is 20000.00 m²: write 20000.00, or state the unit instead: land_area: 30亩 "
-        "(in place of land_area_m2)",
+        "30 亩 is 20000.00 m²: write 20000.00, or state the unit instead: land_area: 30亩 in a "
+        "parcel file, a column headed 用地面积（亩） in a register",
     ),
     (
         "2公顷",
         "公顷 is not square metres (got '2公顷'); " + M2,
-        "2 公顷 is 20000.00 m²: write 20000.00, or state the unit instead: land_area: 30亩 "
-        "(in place of land_area_m2)",
+        "2 公顷 is 20000.00 m²: write 20000.00, or state the unit instead: land_area: 30亩 in a "
+        "parcel file, a column headed 用地面积（亩） in a register",
     ),
     (
         "100000000",

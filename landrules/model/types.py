@@ -251,7 +251,8 @@ LandAreaM2 = Annotated[
         positive=True,
         below=_AREA_BELOW,
         below_text=_AREA_BELOW_TEXT,
-        other_unit_hint="state the unit instead: land_area: 30亩 (in place of land_area_m2)",
+        other_unit_hint="state the unit instead: land_area: 30亩 in a parcel file, a column "
+        "headed 用地面积（亩） in a register",
     ),
     Field(gt=0),
 ]
