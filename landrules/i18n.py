@@ -1,0 +1,48 @@
+"""Every user-facing sentence in Chinese and English, from catalogues in data files.
+
+Messages are looked up by a stable key (`verdict.applies`); placeholders use `{name}`. The two
+catalogues must hold the same keys with the same placeholders (a test enforces it), so no string
+can exist in one language only. The law's quotes are never translated: they are data.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+def resolve_lang(option: str | None = None) -> Lang:
+    """`--lang` if given, else the locale (LC_ALL, LC_MESSAGES, LANG; zh_* is Chinese)."""
+    if option in LANGS:
+        return option  # type: ignore[return-value]
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+@cache
+def catalogue(lang: Lang) -> dict[str, str]:
+    from landrules import yamlio
+
+    text = resources.files("landrules.messages").joinpath(f"{lang}.yaml").read_text("utf-8")
+    data = yamlio.load_text(text, f"landrules/messages/{lang}.yaml").data
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ValueError(f"landrules/messages/{lang}.yaml must map keys to strings")
+    return data
+
+
+def t(key: str, lang: Lang, /, **values: Any) -> str:
+    """The message `key` in `lang`, with its placeholders filled."""
+    return catalogue(lang)[key].format(**values)
+
+
+def placeholders(message: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
