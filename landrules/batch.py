@@ -116,12 +116,19 @@ class Summary:
             self.counts.setdefault(provision, dict.fromkeys(OUTCOMES, 0))[outcome] += 1
 
     def line(self) -> str:
+        from landrules.i18n import t
+
         parts = [
-            f"{p}: " + ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in counts.items())
+            t("summary.provision", id=p)
+            + t("tree.list_separator").join(
+                t("summary.count", n=n, outcome=t(f"outcome.{o}")) for o, n in counts.items()
+            )
             for p, counts in self.counts.items()
         ]
-        errors = f"{self.input_errors} input error{'s' if self.input_errors != 1 else ''}"
-        head = f"{self.parcels} parcel{'s' if self.parcels != 1 else ''} ({errors})"
+        one = "one" if self.input_errors == 1 else "many"
+        errors = t(f"summary.input_errors_{one}", n=self.input_errors)
+        one = "one" if self.parcels == 1 else "many"
+        head = t(f"summary.parcels_{one}", n=self.parcels, errors=errors)
         return " · ".join([head, *parts])
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,12 +17,12 @@ from typing import Annotated, Any, Optional
 import typer
 
 from landrules import __version__
+from landrules.cli_lang import LangOption, chosen, help_text
 from landrules.exitcodes import ExitCode
 
 app = typer.Typer(
     name="landrules",
-    help="Explained verdicts on the Cixi industrial-land plot-ratio land-premium waiver "
-    "(慈经信建〔2019〕13号 一(三), describing 慈政发〔2015〕40号).",
+    help=help_text("help.app"),
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
@@ -56,10 +56,17 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option("--version", callback=_version, is_eager=True, help=help_text("help.version")),
     ] = False,
 ) -> None:
-    """landrules: does the Cixi plot-ratio waiver apply to a parcel, and why."""
+    """Does the Cixi plot-ratio waiver apply to a parcel, and why (help text: help.app)."""
+
+
+def pack_unusable() -> str:
+    """The line after a rule pack's problems: no verdict can come from it."""
+    from landrules.i18n import t
+
+    return t("cli.pack_unusable")
 
 
 def _fail(message: str, code: ExitCode) -> typer.Exit:
@@ -67,59 +74,54 @@ def _fail(message: str, code: ExitCode) -> typer.Exit:
     return typer.Exit(code)
 
 
-@app.command()
+@app.command(help=help_text("help.check"))
 def check(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Parcel YAML files, folders of them (searched recursively), or registers "
-            "(.csv, .xlsx, .jsonl, .geojson).",
+            help=help_text("help.check.paths"),
             show_default=False,
         ),
     ],
     rules: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional on 3.10
-        typer.Option("--rules", help="Rule pack folder (default: the shipped Cixi pack)."),
+        typer.Option("--rules", help=help_text("help.check.rules")),
     ] = None,
     output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="Output format.")
+        Format, typer.Option("--format", "-f", help=help_text("help.format"))
     ] = Format.text,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="Write the report to this file (replaced whole)."),
+        typer.Option("--output", "-o", help=help_text("help.check.output")),
     ] = None,
-    detail: Annotated[
-        bool, typer.Option("--detail", help="With several parcels, print every reasoning tree.")
-    ] = False,
+    detail: Annotated[bool, typer.Option("--detail", help=help_text("help.check.detail"))] = False,
     exclude: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--exclude", help="Skip files matching this glob (repeatable)."),
+        typer.Option("--exclude", help=help_text("help.check.exclude")),
     ] = None,
     mapping: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--mapping", help="Column mapping for registers (default: the shipped one)."),
+        typer.Option("--mapping", help=help_text("help.check.mapping")),
     ] = None,
     fail_on: Annotated[
         Optional[list[FailOn]],  # noqa: UP045
-        typer.Option("--fail-on", help="Exit 1 if any provision has this outcome (repeatable)."),
+        typer.Option("--fail-on", help=help_text("help.check.fail_on")),
     ] = None,
     encoding: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--encoding", help="Read input files in this encoding (default UTF-8)."),
+        typer.Option("--encoding", help=help_text("help.check.encoding")),
     ] = None,
     jobs: Annotated[
         int,
-        typer.Option(
-            "--jobs", "-j", min=0, help="Worker processes for large inputs (0: one per core)."
-        ),
+        typer.Option("--jobs", "-j", min=0, help=help_text("help.check.jobs")),
     ] = 0,
     max_bytes: Annotated[
         int,
         typer.Option(
             "--max-bytes",
             min=1,
-            help="Refuse a YAML file larger than this many bytes (error too-big).",
-            rich_help_panel="Limits on each YAML file",
+            help=help_text("help.check.max_bytes"),
+            rich_help_panel=help_text("help.check.limits_panel"),
         ),
     ] = 10 * 1024 * 1024,
     max_depth: Annotated[
@@ -127,8 +129,8 @@ def check(
         typer.Option(
             "--max-depth",
             min=1,
-            help="Refuse YAML nested deeper than this (error too-deep; at most 1000).",
-            rich_help_panel="Limits on each YAML file",
+            help=help_text("help.check.max_depth"),
+            rich_help_panel=help_text("help.check.limits_panel"),
         ),
     ] = 64,
     max_nodes: Annotated[
@@ -136,8 +138,8 @@ def check(
         typer.Option(
             "--max-nodes",
             min=1,
-            help="Refuse a YAML file with more values than this (error too-many-nodes).",
-            rich_help_panel="Limits on each YAML file",
+            help=help_text("help.check.max_nodes"),
+            rich_help_panel=help_text("help.check.limits_panel"),
         ),
     ] = 50_000,
     max_scalar: Annotated[
@@ -145,8 +147,8 @@ def check(
         typer.Option(
             "--max-scalar",
             min=1,
-            help="Refuse a YAML value longer than this many characters (error too-long).",
-            rich_help_panel="Limits on each YAML file",
+            help=help_text("help.check.max_scalar"),
+            rich_help_panel=help_text("help.check.limits_panel"),
         ),
     ] = 100_000,
     as_of: Annotated[
@@ -154,16 +156,30 @@ def check(
         typer.Option(
             "--as-of",
             formats=["%Y-%m-%d"],
-            help="Judge every parcel on this date (YYYY-MM-DD) instead of its application_date: "
-            "it picks the rule version in force.",
+            help=help_text("help.check.as_of"),
         ),
     ] = None,
     traceback: Annotated[
-        bool, typer.Option("--traceback", help="Show the Python traceback of an internal error.")
+        bool, typer.Option("--traceback", help=help_text("help.check.traceback"))
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Check parcels against the rule pack and explain each provision's outcome."""
+    from landrules.i18n import use_lang
+
+    with use_lang(chosen(lang)):
+        _check(locals())
+
+
+def _check(args: dict[str, Any]) -> None:
+    """`check` in the chosen language (`args`: the command's parameters)."""
+    from landrules.i18n import t
     from landrules.yamlio import Limits
+
+    paths, traceback = args["paths"], args["traceback"]
+    max_bytes, max_depth = args["max_bytes"], args["max_depth"]
+    max_nodes, max_scalar = args["max_nodes"], args["max_scalar"]
+    as_of = args["as_of"]
 
     limits = Limits(
         max_bytes=max_bytes,
@@ -173,15 +189,15 @@ def check(
     )
     options = CheckOptions(
         paths,
-        rules,
-        output_format,
-        output,
-        detail,
-        exclude or [],
-        mapping,
-        fail_on or [],
-        encoding,
-        jobs or (os.cpu_count() or 1),
+        args["rules"],
+        args["output_format"],
+        args["output"],
+        args["detail"],
+        args["exclude"] or [],
+        args["mapping"],
+        args["fail_on"] or [],
+        args["encoding"],
+        args["jobs"] or (os.cpu_count() or 1),
         limits,
         as_of=as_of.date() if as_of is not None else None,
     )
@@ -192,11 +208,12 @@ def check(
     except Exception as err:  # the one boundary where a bug becomes a message, not a traceback
         if traceback:
             raise
-        raise _fail(
-            f"landrules: internal error ({type(err).__name__}: {err}) while checking "
-            f"{', '.join(map(str, paths))}. Please report it; rerun with --traceback to see more.",
-            ExitCode.INTERNAL_ERROR,
-        ) from None
+        message = t(
+            "cli.internal_error",
+            error=f"{type(err).__name__}: {err}",
+            paths=", ".join(map(str, paths)),
+        )
+        raise _fail(message, ExitCode.INTERNAL_ERROR) from None
     raise typer.Exit(code)
 
 
@@ -242,7 +259,7 @@ def _run_check(options: CheckOptions) -> ExitCode:
     try:
         pack = load_rules(options.rules)
     except RulePackError as err:
-        message = f"{err}\nlandrules: the rule pack cannot be used"
+        message = f"{err}\n{pack_unusable()}"
         raise _fail(message, ExitCode.RULES_ERROR) from None
     pack.as_of = options.as_of  # every verdict from this pack is judged on it
     if options.one_parcel_file:
@@ -308,7 +325,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
                 mapping=options.mapping,
             )
         except MixedInputsError as err:
-            raise _fail(f"landrules: {err}", ExitCode.USAGE) from None
+            raise _fail(f"landrules: {err}", ExitCode.USAGE) from None  # message: registers.py
     newline = "" if options.output_format is Format.csv else None
     encoding = "utf-8-sig" if options.output_format is Format.csv else "utf-8"
     with atomic_output(options.output, encoding=encoding, newline=newline) as out:

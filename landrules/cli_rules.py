@@ -13,7 +13,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from landrules.cli_lang import LangOption, chosen, help_text
 from landrules.exitcodes import ExitCode
+from landrules.i18n import t, use_lang
 
 
 class ReportFormat(str, Enum):
@@ -27,11 +29,13 @@ class ReportFormat(str, Enum):
 RulesArg = Annotated[
     Optional[list[Path]],  # noqa: UP045 - typer needs Optional on 3.10
     typer.Argument(
-        help="Rule pack folders, or folders holding them (default: the shipped pack).",
+        help=help_text("help.rules_arg"),
         show_default=False,
     ),
 ]
-FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[
+    ReportFormat, typer.Option("--format", "-f", help=help_text("help.format"))
+]
 
 
 def _packs(rules: list[Path] | None) -> list[Path]:
@@ -44,34 +48,36 @@ def _packs(rules: list[Path] | None) -> list[Path]:
     for path in rules:
         packs = find_packs(path)
         if not packs:
-            typer.echo(
-                f"{path}:0:0: error[no-pack] no rule pack here (a pack folder holds pack.yaml)",
-                err=True,
-            )
+            typer.echo(f"{path}:0:0: error[no-pack] {t('cli.no_pack')}", err=True)
             raise typer.Exit(ExitCode.RULES_ERROR)
         found.extend(p for p in packs if p not in found)
     return found
 
 
-def validate(rules: RulesArg = None, output_format: FormatOption = ReportFormat.text) -> None:
+def validate(
+    rules: RulesArg = None,
+    output_format: FormatOption = ReportFormat.text,
+    lang: LangOption = None,
+) -> None:
     """Check rule packs without any parcel: every finding as file:line:col: severity[id] message.
 
     Exits 1 if any finding is an error (warnings alone exit 0). The checks and what each one
     looks for: docs/rules/checks.md.
     """
-    from landrules.checks import run_checks
-    from landrules.report.findings import RENDERERS
-    from landrules.rulepack import read_pack
+    with use_lang(chosen(lang)):
+        from landrules.checks import run_checks
+        from landrules.report.findings import RENDERERS
+        from landrules.rulepack import read_pack
 
-    problems = []
-    files = 0
-    for directory in _packs(rules):
-        source = read_pack(directory)
-        files += 1 + len(source.files)
-        problems.extend(run_checks(source))
-    sys.stdout.write(RENDERERS[output_format.value](problems, files))
-    errors = any(p.severity == "error" for p in problems)
-    raise typer.Exit(ExitCode.GATING if errors else ExitCode.OK)
+        problems = []
+        files = 0
+        for directory in _packs(rules):
+            source = read_pack(directory)
+            files += 1 + len(source.files)
+            problems.extend(run_checks(source))
+        sys.stdout.write(RENDERERS[output_format.value](problems, files))
+        errors = any(p.severity == "error" for p in problems)
+        raise typer.Exit(ExitCode.GATING if errors else ExitCode.OK)
 
 
 def test(
@@ -83,104 +89,106 @@ def test(
             "--min-coverage",
             min=0,
             max=100,
-            help="Fail (exit 1) if condition coverage, in percent, is below this.",
+            help=help_text("help.test.min_coverage"),
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Run each pack's tests (tests/*.yaml beside pack.yaml) and report condition coverage.
 
     Exits 1 if a test fails, a test file is invalid, or coverage is below --min-coverage. A pack
     that does not pass `landrules validate` cannot be tested (exit 4).
     """
-    from landrules.problems import RulePackError
-    from landrules.report.findings import TEST_RENDERERS, results_data
-    from landrules.rulepack import load_pack
-    from landrules.ruletests import run_pack
+    with use_lang(chosen(lang)):
+        from landrules.problems import RulePackError
+        from landrules.report.findings import TEST_RENDERERS, results_data
+        from landrules.rulepack import load_pack
+        from landrules.ruletests import run_pack
 
-    reports = []
-    for directory in _packs(rules):
-        try:
-            pack = load_pack(directory)
-        except RulePackError as err:
-            typer.echo(f"{err}\nlandrules: the rule pack cannot be used", err=True)
-            raise typer.Exit(ExitCode.RULES_ERROR) from None
-        reports.append(run_pack(pack))
-    data = results_data(reports, min_coverage)
-    sys.stdout.write(TEST_RENDERERS[output_format.value](data))
-    failed = data["summary"]["failed"] or data["problems"]
-    low = min_coverage is not None and data["coverage"]["percent"] < min_coverage
-    raise typer.Exit(ExitCode.GATING if failed or low else ExitCode.OK)
+        reports = []
+        for directory in _packs(rules):
+            try:
+                pack = load_pack(directory)
+            except RulePackError as err:
+                typer.echo(f"{err}\n{t('cli.pack_unusable')}", err=True)
+                raise typer.Exit(ExitCode.RULES_ERROR) from None
+            reports.append(run_pack(pack))
+        data = results_data(reports, min_coverage)
+        sys.stdout.write(TEST_RENDERERS[output_format.value](data))
+        failed = data["summary"]["failed"] or data["problems"]
+        low = min_coverage is not None and data["coverage"]["percent"] < min_coverage
+        raise typer.Exit(ExitCode.GATING if failed or low else ExitCode.OK)
 
 
 def schema(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Folder to write the schemas into.")
+        Path, typer.Option("--output", "-o", help=help_text("help.schema.output"))
     ] = Path("schemas"),
-    check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if a schema there is stale.")
-    ] = False,
+    check: Annotated[bool, typer.Option("--check", help=help_text("help.schema.check"))] = False,
+    lang: LangOption = None,
 ) -> None:
     """Write JSON Schemas for parcel files, pack.yaml, provision files and test files.
 
     Editors that read `# yaml-language-server: $schema=...` then autocomplete fields and
     underline mistakes as you type.
     """
-    from landrules import schemas
+    with use_lang(chosen(lang)):
+        from landrules import schemas
 
-    if check:
-        found = schemas.stale(output)
-        for path in found:
-            typer.echo(f"{path}: stale; run `landrules schema --output {output}`")
-        raise typer.Exit(ExitCode.GATING if found else ExitCode.OK)
-    for path, changed in schemas.write(output):
-        typer.echo(f"{'wrote' if changed else 'unchanged'} {path}")
+        if check:
+            found = schemas.stale(output)
+            for path in found:
+                typer.echo(t("cli.stale_schema", path=path, output=output))
+            raise typer.Exit(ExitCode.GATING if found else ExitCode.OK)
+        for path, changed in schemas.write(output):
+            typer.echo(t("cli.wrote" if changed else "cli.unchanged", path=path))
 
 
 def docs(
     rules: RulesArg = None,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Folder to write the Markdown into.")
+        Path, typer.Option("--output", "-o", help=help_text("help.docs.output"))
     ] = Path("docs/rules"),
-    check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if a page there is stale.")
-    ] = False,
+    check: Annotated[bool, typer.Option("--check", help=help_text("help.docs.check"))] = False,
+    lang: LangOption = None,
 ) -> None:
     """Render each pack as Markdown (<pack-id>.md: the clause, every condition with its quote,
     labels, how it is decided, its tests and coverage) and the validate checks (checks.md)."""
-    from landrules.problems import RulePackError
-    from landrules.report.packdocs import checks_markdown, pack_markdown
-    from landrules.rulepack import load_pack
-    from landrules.ruletests import run_pack
+    with use_lang(chosen(lang)):
+        from landrules.problems import RulePackError
+        from landrules.report.packdocs import checks_markdown, pack_markdown
+        from landrules.rulepack import load_pack
+        from landrules.ruletests import run_pack
 
-    pages = {"checks.md": checks_markdown()}
-    for directory in _packs(rules):
-        try:
-            pack = load_pack(directory)
-        except RulePackError as err:
-            typer.echo(f"{err}\nlandrules: the rule pack cannot be used", err=True)
-            raise typer.Exit(ExitCode.RULES_ERROR) from None
-        pages[f"{pack.id}.md"] = pack_markdown(pack, run_pack(pack))
-    stale = False
-    if not check:
-        output.mkdir(parents=True, exist_ok=True)
-    for name, text in pages.items():
-        path = output / name
-        old = path.read_text(encoding="utf-8") if path.exists() else None
-        if check:
+        pages = {"checks.md": checks_markdown()}
+        for directory in _packs(rules):
+            try:
+                pack = load_pack(directory)
+            except RulePackError as err:
+                typer.echo(f"{err}\n{t('cli.pack_unusable')}", err=True)
+                raise typer.Exit(ExitCode.RULES_ERROR) from None
+            pages[f"{pack.id}.md"] = pack_markdown(pack, run_pack(pack))
+        stale = False
+        if not check:
+            output.mkdir(parents=True, exist_ok=True)
+        for name, text in pages.items():
+            path = output / name
+            old = path.read_text(encoding="utf-8") if path.exists() else None
+            if check:
+                if old != text:
+                    stale = True
+                    typer.echo(t("cli.stale_docs", path=path, output=output))
+                continue
             if old != text:
-                stale = True
-                typer.echo(f"{path}: stale; run `landrules docs --output {output}`")
-            continue
-        if old != text:
-            with path.open("w", encoding="utf-8", newline="") as f:
-                f.write(text)
-        typer.echo(f"{'wrote' if old != text else 'unchanged'} {path}")
-    raise typer.Exit(ExitCode.GATING if stale else ExitCode.OK)
+                with path.open("w", encoding="utf-8", newline="") as f:
+                    f.write(text)
+            typer.echo(t("cli.wrote" if old != text else "cli.unchanged", path=path))
+        raise typer.Exit(ExitCode.GATING if stale else ExitCode.OK)
 
 
 def register(app: typer.Typer) -> None:
     """Add the rule-author commands to the main `landrules` app."""
-    app.command()(validate)
-    app.command(name="test")(test)
-    app.command()(schema)
-    app.command()(docs)
+    app.command(help=help_text("help.validate"))(validate)
+    app.command(name="test", help=help_text("help.test"))(test)
+    app.command(help=help_text("help.schema"))(schema)
+    app.command(help=help_text("help.docs"))(docs)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -39,9 +41,44 @@ def catalogue(lang: Lang) -> dict[str, str]:
     return data
 
 
-def t(key: str, lang: Lang, /, **values: Any) -> str:
-    """The message `key` in `lang`, with its placeholders filled."""
-    return catalogue(lang)[key].format(**values)
+_ENV = "LANDRULES_LANG"
+_current: Lang | None = None
+
+
+def current_lang() -> Lang:
+    """The language of the running command (set by `use_lang`), else the locale's.
+
+    Messages built deep in the loader or a worker process read it, so the CLI need not thread
+    `lang` through every call; spawned workers read it from the environment.
+    """
+    return _current or resolve_lang(os.environ.get(_ENV))
+
+
+@contextmanager
+def use_lang(lang: Lang) -> Iterator[Lang]:
+    """Speak `lang` for the duration of one command; the previous language is restored after."""
+    global _current
+    previous, previous_env = _current, os.environ.get(_ENV)
+    _current = lang
+    os.environ[_ENV] = lang
+    try:
+        yield lang
+    finally:
+        _current = previous
+        if previous_env is None:
+            os.environ.pop(_ENV, None)
+        else:
+            os.environ[_ENV] = previous_env
+
+
+def t(key: str, lang: Lang | None = None, /, **values: Any) -> str:
+    """The message `key` in `lang` (default: the current language), with its placeholders filled."""
+    return catalogue(lang or current_lang())[key].format(**values)
+
+
+def pick(label: Any, lang: Lang | None = None) -> str:
+    """The `zh` or `en` text of a bilingual label (rule-pack labels, ambiguities, derivations)."""
+    return str(getattr(label, lang or current_lang()))
 
 
 def placeholders(message: str) -> set[str]:

@@ -20,10 +20,16 @@ class Problem:
 
     def render(self) -> str:
         """`path:line:col: error[code] field: message`, then an indented hint line if any."""
+        from landrules.i18n import t
+
         where = f"{self.path}:{self.line}:{self.col}"
-        head = f"{where}: {self.severity}[{self.code}] "
-        head += f"{self.field}: {self.message}" if self.field else self.message
-        return f"{head}\n    hint: {self.hint}" if self.hint else head
+        head = f"{where}: {t(f'severity.{self.severity}')}[{self.code}] "
+        head += (
+            t("problem.field", field=self.field, message=self.message)
+            if self.field
+            else self.message
+        )
+        return t("problem.hint", head=head, hint=self.hint) if self.hint else head
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -33,6 +33,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from landrules.i18n import current_lang, t
 from landrules.problems import InputError, Problem
 
 if TYPE_CHECKING:
@@ -125,23 +126,30 @@ class Document:
     _marks: _Marks | None = field(default=None, init=False, repr=False, compare=False)
 
 
-_HINTS = {
-    "anchor": "write the value out in full; anchors and aliases are refused",
-    "alias": "write the value out in full; anchors and aliases are refused",
-    "tag": "remove the tag: every value is read as text and typed by the schema",
-    "merge-key": "write the keys out in full",
-    "complex-key": "use a text key",
-    "duplicate-key": "remove one of them; other YAML readers would silently keep the last",
-    "multi-doc": "put each document in its own file",
-    "multiline-plain": "put it on one line, or quote it",
-    "too-deep": "flatten the structure; if the file is genuine, raise the limit with --max-depth",
-    "too-big": "if the file is genuine, raise the limit with --max-bytes",
-    "too-long": "if the value is genuine, raise the limit with --max-scalar",
-    "too-many-nodes": "if the file is genuine, raise the limit with --max-nodes",
-    "tab": "replace each tab with spaces",
-    "bad-char": "it is invisible or a control character: delete it, or retype the text",
-    "bad-indent": "indent with ordinary spaces; if it belongs to the text, quote the value",
-}
+_HINT_CODES = frozenset(
+    (
+        "anchor",
+        "alias",
+        "tag",
+        "merge-key",
+        "complex-key",
+        "duplicate-key",
+        "multi-doc",
+        "multiline-plain",
+        "too-deep",
+        "too-big",
+        "too-long",
+        "too-many-nodes",
+        "tab",
+        "bad-char",
+        "bad-indent",
+    )
+)
+
+
+def _hint(code: str) -> str:
+    """The advice for a loader refusal, in the current language ('' for codes without one)."""
+    return t(f"yaml.hint.{code}") if code in _HINT_CODES else ""
 
 
 def _error(
@@ -153,7 +161,6 @@ def _error(
 # ---------------------------------------------------------------------------------------------
 # Reading and decoding
 
-_GB18030_HINT = "the file looks like GB18030/GBK: save it as UTF-8, or pass --encoding gb18030"
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
     (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
@@ -175,20 +182,22 @@ def read_text(
             raw = _read_capped(f, limits.max_bytes + 1)
     except OSError as e:
         reason = e.strerror or str(e)
-        raise _error(name, "unreadable", f"cannot read the file: {reason}", line=0, col=0) from None
+        raise _error(
+            name, "unreadable", t("yaml.unreadable", reason=reason), line=0, col=0
+        ) from None
     if len(raw) > limits.max_bytes:
-        raise _error(name, "too-big", _too_big(limits), _HINTS["too-big"])
+        raise _error(name, "too-big", _too_big(limits), _hint("too-big"))
     return _decode(raw, name, encoding)
 
 
 def _too_big(limits: Limits) -> str:
-    return f"the file is larger than {_bytes(limits.max_bytes)}"
+    return t("yaml.too_big", size=_bytes(limits.max_bytes))
 
 
 def _bytes(n: int) -> str:
     if n >= 1 << 20 and n % (1 << 20) == 0:
-        return f"{n >> 20} MiB ({n} bytes)"
-    return f"{n} bytes"
+        return t("yaml.mib", mib=n >> 20, n=n)
+    return t("yaml.bytes", n=n)
 
 
 def _read_capped(f: BinaryIO, cap: int) -> bytes:
@@ -212,7 +221,9 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> str:
         try:
             codec = codecs.lookup(encoding).name
         except LookupError:
-            raise _error(name, "encoding", f"unknown encoding {encoding!r}") from None
+            raise _error(
+                name, "encoding", t("yaml.unknown_encoding", encoding=repr(encoding))
+            ) from None
         return _strict(raw, name, "utf-8-sig" if codec == "utf-8" else codec, encoding)
     for bom, codec, label in _BOMS:
         if raw.startswith(bom):
@@ -229,15 +240,14 @@ def _strict(raw: bytes, name: str, codec: str, label: str) -> str:
     except UnicodeDecodeError as e:
         prefix = raw[: e.start].decode(codec, errors="replace")
         line, col = _LineIndex(prefix).position(len(prefix))
-        message = (
-            f"line {line} is not valid {label}: "
-            f"byte 0x{raw[e.start]:02X} at byte offset {e.start} cannot be decoded"
+        message = t(
+            "yaml.undecodable", line=line, label=label, byte=f"0x{raw[e.start]:02X}", offset=e.start
         )
         hint = ""
         gb_line = _gb18030_line(raw, e.start) if codec == "utf-8" else None
         if gb_line is not None:
-            message += f"; read as GB18030 the line says {_quote(gb_line)}"
-            hint = _GB18030_HINT
+            message += t("yaml.as_gb18030", text=_quote(gb_line))
+            hint = t("yaml.hint.gb18030")
         raise _error(name, "encoding", message, hint, line, col) from None
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -263,8 +273,8 @@ def _refuse_utf16_without_bom(raw: bytes, name: str) -> None:
     raise _error(
         name,
         "encoding",
-        f"the file looks like {variant.upper()} without a byte order mark",
-        f"save it as UTF-8, or pass --encoding {variant}",
+        t("yaml.utf16", variant=variant.upper()),
+        t("yaml.hint.utf16", variant=variant),
     )
 
 
@@ -288,10 +298,8 @@ def _refuse_ambiguous(raw: bytes, text: str, name: str) -> None:
     raise _error(
         name,
         "encoding",
-        f"the encoding is ambiguous: as UTF-8 this line reads {_quote(utf8_line)}, "
-        f"as GB18030 it reads {_quote(gb_line)}",
-        "if the UTF-8 reading is right pass --encoding utf-8; otherwise save the file as "
-        "UTF-8, or pass --encoding gb18030",
+        t("yaml.ambiguous", utf8=_quote(utf8_line), gb=_quote(gb_line)),
+        t("yaml.hint.ambiguous"),
         line,
         col,
     )
@@ -358,17 +366,17 @@ def _scan_chars(text: str, path: str) -> list[Problem]:
         hits = heapq.merge(hits, ((offset, "indent") for offset in _odd_indents(text)))
     for offset, ch in itertools.islice(hits, _MAX_HITS):
         if ch == "\t":
-            code, message = "tab", "tabs are not allowed in YAML files here; indent with spaces"
+            code, message = "tab", t("yaml.tab")
         elif ch == "indent":
             code = "bad-indent"
-            message = f"{_char_name(text[offset])} used as indentation; indent with ASCII spaces"
+            message = t("yaml.bad_indent", char=_char_name(text[offset]))
         elif ch == "\ufeff":
             code = "bad-char"
-            message = "a byte order mark (U+FEFF) in the middle of the file: were two files joined?"
+            message = t("yaml.inner_bom")
         else:
-            code, message = "bad-char", f"character {_char_name(ch)} is not allowed"
+            code, message = "bad-char", t("yaml.bad_char", char=_char_name(ch))
         line, col = index.position(offset)
-        found.setdefault((line, code), Problem(path, line, col, code, message, hint=_HINTS[code]))
+        found.setdefault((line, code), Problem(path, line, col, code, message, hint=_hint(code)))
         if len(found) > MAX_PROBLEMS:
             break
     return list(found.values())
@@ -399,10 +407,6 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag[18:] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-_QUOTE_HINT = (
-    "if the value is text containing ': ', ' #', or starting with '[', '{', '@', '`', '&', '*' "
-    "or '!', put it in quotes"
-)
 _NEEDS_QUOTES = (
     "mapping values are not allowed",
     "found character that cannot start any token",
@@ -423,8 +427,8 @@ def _syntax_problem(path: str, text: str, exc: BaseException, limits: Limits) ->
             line, col = mark.line + 1, mark.column + 1
         if "maximum nesting depth" in (exc.problem or ""):
             depth = min(limits.max_depth, LIBYAML_MAX_DEPTH)
-            message = f"the data is nested deeper than {depth} levels"
-            hint = _HINTS["too-deep"] if depth < LIBYAML_MAX_DEPTH else "flatten the structure"
+            message = t("yaml.too_deep", depth=depth)
+            hint = _hint("too-deep") if depth < LIBYAML_MAX_DEPTH else t("yaml.hint.flatten")
             return Problem(path, line, col, "too-deep", message, hint=hint)
         message = exc.problem or str(exc)
         if exc.context:
@@ -434,15 +438,43 @@ def _syntax_problem(path: str, text: str, exc: BaseException, limits: Limits) ->
     elif isinstance(exc, yaml.YAMLError):
         message = str(exc).splitlines()[0]
     else:
-        message = f"the YAML parser failed on this input ({type(exc).__name__}: {exc})"
+        message = t("yaml.parser_failed", error=f"{type(exc).__name__}: {exc}")
     index = _LineIndex(text)
     nearby = [index.line_text(n) for n in (line - 1, line) if 0 < n <= len(index.starts)]
     hint = ""
     if any("：" in s for s in nearby):
-        hint = "a full-width colon '：' does not separate a key from its value: use ':' and a space"
+        hint = t("yaml.hint.full_width_colon")
     elif any(message.startswith(start) for start in _NEEDS_QUOTES):
-        hint = _QUOTE_HINT
-    return Problem(path, line, col, "syntax", message, hint=hint)
+        hint = t("yaml.hint.quote")
+    return Problem(path, line, col, "syntax", _syntax_words(message), hint=hint)
+
+
+_SYNTAX = {
+    "mapping values are not allowed": "yaml.syntax.mapping_values",
+    "found character that cannot start any token": "yaml.syntax.bad_token",
+    "did not find expected key": "yaml.syntax.expected_key",
+    "did not find expected ',' or": "yaml.syntax.expected_comma",
+    "found undefined alias": "yaml.syntax.undefined_alias",
+    "found unexpected end of stream": "yaml.syntax.end_of_stream",
+    "could not find expected ':'": "yaml.syntax.expected_colon",
+    "did not find expected '-' indicator": "yaml.syntax.expected_dash",
+    "did not find expected node content": "yaml.syntax.expected_node",
+    "found unknown escape character": "yaml.syntax.unknown_escape",
+    "found unexpected ':'": "yaml.syntax.unexpected_colon",
+    "expected <block end>": "yaml.syntax.block_end",
+    "found a tab character": "yaml.syntax.tab",
+}
+"""libyaml's common complaints, for readers who are not reading English (it speaks only English)."""
+
+
+def _syntax_words(message: str) -> str:
+    """libyaml's message in English; in Chinese its translation, or a generic sentence."""
+    if current_lang() == "en":
+        return message
+    for start, key in _SYNTAX.items():
+        if message.startswith(start):
+            return t(key)
+    return t("yaml.syntax.other")
 
 
 def _dotted(path: Sequence[object]) -> str:
@@ -495,7 +527,7 @@ class _Collector:
                 code,
                 message,
                 _dotted(where),
-                _HINTS.get(code, ""),
+                _hint(code),
             )
         )
         if len(self.problems) > MAX_PROBLEMS:
@@ -505,9 +537,9 @@ class _Collector:
 
 def _check_properties(out: _Collector, ev: Any, where: _DataPath) -> None:
     if ev.anchor is not None:
-        out.add(ev.start_mark, "anchor", f"anchor '&{ev.anchor}' is not allowed", where)
+        out.add(ev.start_mark, "anchor", t("yaml.anchor", name=f"&{ev.anchor}"), where)
     if ev.tag is not None:
-        out.add(ev.start_mark, "tag", f"tag '{_show_tag(ev.tag)}' is not allowed", where)
+        out.add(ev.start_mark, "tag", t("yaml.tag", tag=_show_tag(ev.tag)), where)
 
 
 def _key_ok(
@@ -516,14 +548,14 @@ def _key_ok(
     """Whether the scalar may be a key of `mapping`; records why not."""
     value = ev.value
     if not ev.style and value == "<<":
-        out.add(ev.start_mark, "merge-key", "the merge key '<<' is not allowed", where)
+        out.add(ev.start_mark, "merge-key", t("yaml.merge_key"), where)
     elif not value:
-        out.add(ev.start_mark, "bad-key", "a key must not be empty", where)
+        out.add(ev.start_mark, "bad-key", t("yaml.empty_key"), where)
     elif len(value) > limit:
-        out.add(ev.start_mark, "bad-key", f"a key is longer than {limit} characters", where)
+        out.add(ev.start_mark, "bad-key", t("yaml.long_key", limit=limit), where)
     elif value in mapping:
         out.duplicates.append((len(out.problems), where, value))
-        out.add(ev.start_mark, "duplicate-key", f"duplicate key '{value}'", where)
+        out.add(ev.start_mark, "duplicate-key", t("yaml.duplicate_key", name=value), where)
     else:
         return True
     return False
@@ -564,7 +596,7 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                 as_key = is_map and key is _NEED
                 if nodes > max_nodes:
                     where = _node_path(stack, cur, is_map, value if as_key else key)
-                    message = f"the file holds more than {max_nodes} values (nodes)"
+                    message = t("yaml.too_many_nodes", limit=max_nodes)
                     out.add(ev.start_mark, "too-many-nodes", message, where)
                     break
                 if ev.anchor is not None or ev.tag is not None:
@@ -572,7 +604,7 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                     _check_properties(out, ev, where)
                 if style == '"' and (bad := _ESCAPED_BAD.search(value)):
                     where = _node_path(stack, cur, is_map, value if as_key else key)
-                    message = f"an escape here produces {_char_name(bad.group())}"
+                    message = t("yaml.bad_escape", char=_char_name(bad.group()))
                     out.add(ev.start_mark, "bad-char", message, where)
                 if as_key:
                     if value in cur or not value or value == "<<" or len(value) > max_key:
@@ -582,17 +614,14 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                         key = value
                     continue
                 if len(value) > max_scalar:
-                    message = f"a value is longer than {max_scalar} characters ({len(value)})"
+                    message = t("yaml.too_long", limit=max_scalar, length=len(value))
                     out.add(ev.start_mark, "too-long", message, _node_path(stack, cur, is_map, key))
                 if not style:
                     if value in _NULLS:
                         empty = value == "" and cur is None
                         value = None
                     elif ev.start_mark.line != ev.end_mark.line:
-                        message = (
-                            f"this unquoted value continues on line {ev.end_mark.line + 1}, "
-                            "and YAML would join the lines with a space"
-                        )
+                        message = t("yaml.multiline_plain", line=ev.end_mark.line + 1)
                         where = _node_path(stack, cur, is_map, key)
                         out.add(ev.start_mark, "multiline-plain", message, where)
                 if is_map:
@@ -610,16 +639,16 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                 if nodes > max_nodes or depth > max_depth or as_key or ev.anchor or ev.tag:
                     where = _node_path(stack, cur, is_map, _IGNORED if as_key else key)
                     if nodes > max_nodes:
-                        message = f"the file holds more than {max_nodes} values (nodes)"
+                        message = t("yaml.too_many_nodes", limit=max_nodes)
                         out.add(ev.start_mark, "too-many-nodes", message, where)
                         break
                     if depth > max_depth:
-                        message = f"the data is nested deeper than {max_depth} levels"
+                        message = t("yaml.too_deep", depth=max_depth)
                         out.add(ev.start_mark, "too-deep", message, where)
                         break
                     _check_properties(out, ev, where)
                     if as_key:
-                        message = "a key must be text, not a list or a mapping"
+                        message = t("yaml.complex_key")
                         out.add(ev.start_mark, "complex-key", message, where)
                 stack.append((cur, is_map, key))
                 is_map = cls is MappingStartEvent
@@ -644,7 +673,7 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                 nodes += 1
                 as_key = is_map and key is _NEED
                 where = _node_path(stack, cur, is_map, _IGNORED if as_key else key)
-                out.add(ev.start_mark, "alias", f"alias '*{ev.anchor}' is not allowed", where)
+                out.add(ev.start_mark, "alias", t("yaml.alias", name=f"*{ev.anchor}"), where)
                 if is_map:
                     key = _SKIP if as_key else _NEED
                 elif cur is not None:
@@ -652,14 +681,14 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
             elif cls is DocumentStartEvent:
                 docs += 1
                 if docs > 1:
-                    message = "a second YAML document is not allowed: one file holds one document"
+                    message = t("yaml.multi_doc")
                     out.add(ev.start_mark, "multi-doc", message, ())
                     break
                 if ev.tags:
-                    out.add(ev.start_mark, "tag", "%TAG directives are not allowed", ())
+                    out.add(ev.start_mark, "tag", t("yaml.tag_directive"), ())
                 if ev.version is not None and ev.version not in ((1, 1), (1, 2)):
                     shown = ".".join(map(str, ev.version))
-                    message = f"YAML version {shown} is not supported (only 1.1 and 1.2)"
+                    message = t("yaml.version", version=shown)
                     out.add(ev.start_mark, "syntax", message, ())
                     break
             elif cls is StreamEndEvent:
@@ -672,7 +701,7 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
     if out.problems and out.duplicates:
         out.problems = _name_first_keys(text, out.problems, out.duplicates, limits)
     if (root is _UNSET or empty) and not out.problems:
-        raise _error(path, "empty", "the file is empty")
+        raise _error(path, "empty", t("yaml.empty"))
     if root is _UNSET:
         out.fatal = True
     return root, out
@@ -687,9 +716,7 @@ def _name_first_keys(
     for i, key_path, name in duplicates:
         first = keys.get(key_path)
         if first is not None and i < len(out):
-            message = (
-                f"duplicate key '{name}' (first defined at line {first[0]}, column {first[1]})"
-            )
+            message = t("yaml.duplicate_key_first", name=name, line=first[0], col=first[1])
             p = out[i]
             out[i] = Problem(p.path, p.line, p.col, p.code, message, p.field, p.hint)
     return out
@@ -701,7 +728,7 @@ def _finish(problems: list[Problem]) -> list[Problem]:
     if len(ordered) <= MAX_PROBLEMS:
         return ordered
     nxt = ordered[MAX_PROBLEMS]
-    message = f"more problems were found; only the first {MAX_PROBLEMS} are shown"
+    message = t("yaml.more_problems", limit=MAX_PROBLEMS)
     return [
         *ordered[:MAX_PROBLEMS],
         Problem(nxt.path, nxt.line, nxt.col, "too-many-errors", message),
@@ -720,7 +747,7 @@ def load_text(
     if len(text) > limits.max_bytes or (
         not text.isascii() and len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes
     ):
-        raise _error(path, "too-big", _too_big(limits), _HINTS["too-big"])
+        raise _error(path, "too-big", _too_big(limits), _hint("too-big"))
     if text.startswith("\ufeff"):
         text = text[1:]
     problems = _scan_chars(text, path)
@@ -742,7 +769,7 @@ def load_bytes(
 ) -> Document:
     """Decode and load bytes already in memory (`path` names them in problems)."""
     if len(raw) > limits.max_bytes:
-        raise _error(path, "too-big", _too_big(limits), _HINTS["too-big"])
+        raise _error(path, "too-big", _too_big(limits), _hint("too-big"))
     return load_text(_decode(raw, path, encoding), path, limits=limits, keep_going=keep_going)
 
 
@@ -907,7 +934,7 @@ def _did_you_mean(name: str, allowed: list[str], present: object) -> str:
         if not isinstance(present, dict) or candidate not in present:
             table.setdefault(_fold(candidate), candidate)
     match = difflib.get_close_matches(_fold(name), list(table), n=1, cutoff=0.6)
-    return f"did you mean '{table[match[0]]}'?" if match else ""
+    return t("hint.did_you_mean", name=table[match[0]]) if match else ""
 
 
 def error_message(error: ErrorDetails, loc: tuple[str | int, ...]) -> str:
@@ -917,24 +944,82 @@ def error_message(error: ErrorDetails, loc: tuple[str | int, ...]) -> str:
     unit: `thousands separators are not allowed (got '12,000'); expected square metres (m²)…`.
     """
     if error["type"] == "missing" and loc:
-        return f"required field '{loc[-1]}' is missing"
-    message = error["msg"]
-    for prefix in _MESSAGE_PREFIXES:
-        message = message.removeprefix(prefix)
+        return t("pyd.missing", field=loc[-1])
+    message = _pydantic_message(error)
     value = error.get("input")
     if isinstance(value, str):
-        message += f" (got {_quote(value)})"
+        message += t("pyd.got", value=_quote(value))
     elif value is None:
-        message += " (got an empty value)"
+        message += t("pyd.got_empty")
     elif error["type"].endswith("_type") or error["type"] == "extra_forbidden":
         if isinstance(value, dict):
-            message += " (got a mapping)"
+            message += t("pyd.got_mapping")
         elif isinstance(value, list):
-            message += " (got a list)"
+            message += t("pyd.got_list")
     ctx = error.get("ctx") or {}
     if "problem" in ctx and ctx.get("expected"):
-        message += f"; expected {ctx['expected']}"
+        message += t("pyd.expected", expected=ctx["expected"])
     return message
+
+
+_PYDANTIC_TYPES = frozenset(
+    (
+        "extra_forbidden",
+        "literal_error",
+        "enum",
+        "string_pattern_mismatch",
+        "string_too_long",
+        "string_too_short",
+        "too_short",
+        "too_long",
+        "string_type",
+        "dict_type",
+        "list_type",
+        "model_type",
+        "model_attributes_type",
+        "int_parsing",
+        "int_type",
+        "bool_parsing",
+        "greater_than",
+        "greater_than_equal",
+        "union_tag_invalid",
+        "union_tag_not_found",
+    )
+)
+"""pydantic error types with a message of their own in the catalogues; others get `pyd.other`."""
+
+
+def _choices(expected: str) -> str:
+    """pydantic's `'a', 'b' or 'c'` in the reader's language."""
+    items = _QUOTED.findall(expected)
+    if not items:
+        return expected
+    return t("pyd.choices", items=t("tree.list_separator").join(f"'{i}'" for i in items))
+
+
+def _pydantic_message(error: ErrorDetails) -> str:
+    """Our validators' own (already translated) text, or pydantic's message from the catalogue."""
+    kind = error["type"]
+    if kind in ("value_error", "assertion_error"):
+        message = error["msg"]
+        for prefix in _MESSAGE_PREFIXES:
+            message = message.removeprefix(prefix)
+        return message
+    if kind not in _PYDANTIC_TYPES:
+        return t("pyd.other", type=kind, message=error["msg"])
+    ctx = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    if "expected" in ctx and current_lang() != "en":
+        ctx["expected"] = _choices(ctx["expected"])
+    if "expected_tags" in ctx and current_lang() != "en":
+        ctx["expected_tags"] = _choices(ctx["expected_tags"])
+    plural = "one" if ctx.get("min_length", ctx.get("max_length")) == "1" else "many"
+    key = f"pyd.{kind}.{plural}" if kind in ("too_short", "too_long") else f"pyd.{kind}"
+    if kind in ("string_too_short", "string_too_long"):
+        key = f"pyd.{kind}.{plural}"
+    try:
+        return t(key, **ctx)
+    except KeyError:  # a ctx value this pydantic version does not give: its own words instead
+        return t("pyd.other", type=kind, message=error["msg"])
 
 
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
@@ -960,10 +1045,7 @@ def error_hint(error: ErrorDetails) -> str:
     if kind == "string_pattern_mismatch" and isinstance(value, str):
         return _pattern_hint(value, str(ctx.get("pattern", "")))
     if kind == "string_type" and isinstance(value, (dict, list)):
-        return (
-            "a single text value is expected here; if the brackets, braces, ': ' or '- ' "
-            "belong to the text, put the whole value in quotes"
-        )
+        return t("hint.single_text")
     return ""
 
 
@@ -1010,10 +1092,7 @@ def validation_problems(
         )
     if len(located) > MAX_PROBLEMS:
         line, col = located[MAX_PROBLEMS][:2]
-        message = (
-            f"{len(located) - MAX_PROBLEMS} more problems not shown "
-            f"(only the first {MAX_PROBLEMS} are listed)"
-        )
+        message = t("yaml.more_not_shown", n=len(located) - MAX_PROBLEMS, limit=MAX_PROBLEMS)
         problems.append(Problem(doc.path, line, col, "too-many-errors", message))
     return problems
 
@@ -1026,12 +1105,9 @@ def _pattern_hint(value: str, pattern: str) -> str:
         return ""
     folded = unicodedata.normalize("NFKC", value).strip()
     if folded != value and shape.search(folded):
-        return f"write '{folded}' (ASCII characters, no full-width digits or letters)"
+        return t("hint.ascii", text=folded)
     if value.isdigit() and shape.search("0" + value):
-        return (
-            f"did you mean '0{value}'? A spreadsheet or another YAML reader may have dropped the "
-            "leading zero; quote codes"
-        )
+        return t("hint.leading_zero", text=f"0{value}")
     return ""
 
 

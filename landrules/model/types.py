@@ -23,6 +23,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from landrules.i18n import t
+
 __all__ = [
     "AREA_UNITS",
     "AreaM2",
@@ -80,61 +82,60 @@ _CHINESE_NUMERALS = re.compile("[〇零一二两三四五六七八九十百千�
 def _suggest(value: str) -> NumberTextError:
     """Why `value` is not a plain decimal, and what to write instead when that is unambiguous."""
     if value == "":
-        return NumberTextError("the value is empty", "leave the key out if the number is unknown")
+        return NumberTextError(t("num.empty"), t("num.hint.leave_out"))
     stripped = value.strip()
     if stripped != value and _DECIMAL.fullmatch(stripped):
-        return NumberTextError("spaces around the number", f"write {stripped}")
+        return NumberTextError(t("num.spaces"), t("num.hint.write", text=stripped))
     folded = unicodedata.normalize("NFKC", stripped)
     if folded != stripped and _DECIMAL.fullmatch(folded):
-        return NumberTextError("full-width digits or points are not allowed", f"write {folded}")
+        return NumberTextError(t("num.full_width"), t("num.hint.write", text=folded))
     lowered = folded.lower()
     if lowered in _NON_FINITE or lowered.lstrip("-") in _NON_FINITE:
-        return NumberTextError("not a finite number")
+        return NumberTextError(t("num.not_finite"))
     if folded.startswith("-") and folded[1:2].isdigit():
-        return NumberTextError("must not be negative")
+        return NumberTextError(t("num.negative"))
     if folded.startswith("+") and _DECIMAL.fullmatch(folded[1:]):
-        return NumberTextError("a sign is not allowed", f"write {folded[1:]}")
+        return NumberTextError(t("num.sign"), t("num.hint.write", text=folded[1:]))
     if _GROUPED.fullmatch(folded):
         plain = re.sub(f"[{_SEPARATORS}]", "", folded)
-        return NumberTextError("thousands separators are not allowed", f"write {plain}")
+        return NumberTextError(t("num.thousands"), t("num.hint.write", text=plain))
     if any(sep in folded for sep in ",，"):
-        return NumberTextError(
-            "a comma is not allowed",
-            "write the number with '.' as the decimal point and no thousands separators",
-        )
+        return NumberTextError(t("num.comma"), t("num.hint.comma"))
     if _EXPONENT.fullmatch(folded):
         number = Decimal(folded)
-        hint = f"write {_plain_text(number)}" if number < _SUGGEST_BELOW else ""
-        return NumberTextError("exponent notation is not allowed", hint)
+        hint = t("num.hint.write", text=_plain_text(number)) if number < _SUGGEST_BELOW else ""
+        return NumberTextError(t("num.exponent"), hint)
     if re.fullmatch(r"0[0-9]+(?:\.[0-9]+)?", folded):
-        return NumberTextError("leading zeros are not allowed", f"write {_plain_text(folded)}")
+        return NumberTextError(
+            t("num.leading_zeros"), t("num.hint.write", text=_plain_text(folded))
+        )
     if re.fullmatch(r"\.[0-9]+", folded):
-        return NumberTextError("a digit is needed before the point", f"write 0{folded}")
+        return NumberTextError(t("num.digit_before"), t("num.hint.write", text=f"0{folded}"))
     if re.fullmatch(r"[0-9]+\.", folded):
-        return NumberTextError("a digit is needed after the point", f"write {folded[:-1]}")
+        return NumberTextError(t("num.digit_after"), t("num.hint.write", text=folded[:-1]))
     if wan := _WAN.fullmatch(folded):
         plain = _plain_text(Decimal(wan.group(1)) * 10000)
-        return NumberTextError("万 (ten thousand) is not allowed", f"write {plain}")
+        return NumberTextError(t("num.wan"), t("num.hint.write", text=plain))
     if (unit := _WITH_UNIT.fullmatch(folded)) and _DECIMAL.fullmatch(unit.group(1)):
         return _unit_suffix(unit.group(1), unit.group(2))
     if _CHINESE_NUMERALS.search(folded):
-        return NumberTextError("write the number in digits")
-    return NumberTextError("not a plain number")
+        return NumberTextError(t("num.digits"))
+    return NumberTextError(t("num.not_plain"))
 
 
 def _unit_suffix(number: str, unit: str) -> NumberTextError:
     """A number with a unit written after it, in a field whose unit is fixed by its name."""
     canonical = area_unit(unit)
     if canonical == "m²":
-        return NumberTextError("a unit is not allowed in the value", f"write {number}")
+        return NumberTextError(t("num.unit"), t("num.hint.write", text=number))
     if canonical is not None:
         square_metres = to_square_metres(number, canonical)
         return NumberTextError(
-            f"{canonical} is not square metres",
-            f"{number} {canonical} is {square_metres} m²: write {square_metres}",
+            t("num.not_square_metres", unit=canonical),
+            t("num.hint.converted", number=number, unit=canonical, m2=square_metres),
             other_unit=True,
         )
-    return NumberTextError(f"a unit ({unit}) is not allowed in the value", f"write {number}")
+    return NumberTextError(t("num.unit_named", unit=unit), t("num.hint.write", text=number))
 
 
 def _plain_text(value: Decimal | str) -> str:
@@ -160,7 +161,7 @@ def parse_plain_decimal(value: str) -> Decimal:
 def _as_text(value: Any) -> str:
     """Typed input from library callers, written back as text so it is judged the same way."""
     if isinstance(value, bool):
-        raise NumberTextError("expected a number, found yes/no")
+        raise NumberTextError(t("num.found_yes_no"))
     if isinstance(value, str):
         return value
     if isinstance(value, int):
@@ -170,15 +171,15 @@ def _as_text(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if value is None:
-        raise NumberTextError("a number is required here")
-    raise NumberTextError(f"expected a number, found {_kind(value)}")
+        raise NumberTextError(t("num.required"))
+    raise NumberTextError(t("num.found", kind=_kind(value)))
 
 
 def _kind(value: Any) -> str:
     if isinstance(value, dict):
-        return "a mapping"
+        return t("num.kind.mapping")
     if isinstance(value, list):
-        return "a list"
+        return t("num.kind.list")
     return type(value).__name__
 
 
@@ -197,17 +198,17 @@ class _Quantity:
         try:
             number = parse_plain_decimal(_as_text(value))
             if self.positive and number == 0:
-                raise NumberTextError("must be above 0")
+                raise NumberTextError(t("num.above_zero"))
             if number >= self.below:
-                raise NumberTextError(f"implausibly large: {self.below_text} or more")
+                raise NumberTextError(t("num.too_large", limit=t(self.below_text)))
             exponent = number.as_tuple().exponent
             if isinstance(exponent, int) and -exponent > self.places:
-                raise NumberTextError(f"more than {self.places} decimal places")
+                raise NumberTextError(t("num.places", places=self.places))
         except NumberTextError as err:
             hint = err.hint
             if err.other_unit and self.other_unit_hint:
-                hint = f"{hint}, or {self.other_unit_hint}"
-            raise _number_error(err.problem, self.expected, hint) from None
+                hint = t("num.hint.or", hint=hint, other=t(self.other_unit_hint))
+            raise _number_error(err.problem, t(self.expected), hint) from None
         return number
 
 
@@ -226,17 +227,17 @@ def _quantity(
 
 
 _AREA_BELOW = "100000000"
-_AREA_BELOW_TEXT = "100000000 m² (100 km²)"
+_AREA_BELOW_TEXT = "num.limit.area"
 
 Decimal_ = Annotated[
     Decimal,
-    _quantity("a number such as 12000 or 1.25", positive=False, below="1e12", below_text="10^12"),
+    _quantity("num.expected.number", positive=False, below="1e12", below_text="num.limit.number"),
 ]
 """A plain non-negative number (rule-pack constants)."""
 AreaM2 = Annotated[
     Decimal,
     _quantity(
-        "square metres (m²), a number above 0 such as 20000 or 1250.5",
+        "num.expected.area",
         positive=True,
         below=_AREA_BELOW,
         below_text=_AREA_BELOW_TEXT,
@@ -247,12 +248,11 @@ AreaM2 = Annotated[
 LandAreaM2 = Annotated[
     Decimal,
     _quantity(
-        "square metres (m²), a number above 0 such as 20000 or 1250.5",
+        "num.expected.area",
         positive=True,
         below=_AREA_BELOW,
         below_text=_AREA_BELOW_TEXT,
-        other_unit_hint="state the unit instead: land_area: 30亩 in a parcel file, a column "
-        "headed 用地面积（亩） in a register",
+        other_unit_hint="num.hint.land_area",
     ),
     Field(gt=0),
 ]
@@ -260,7 +260,7 @@ LandAreaM2 = Annotated[
 AreaOrZeroM2 = Annotated[
     Decimal,
     _quantity(
-        "square metres (m²), a number such as 15000 or 0",
+        "num.expected.area_or_zero",
         positive=False,
         below=_AREA_BELOW,
         below_text=_AREA_BELOW_TEXT,
@@ -271,10 +271,10 @@ AreaOrZeroM2 = Annotated[
 Ratio = Annotated[
     Decimal,
     _quantity(
-        "a plot ratio (容积率), a number above 0 such as 1.2",
+        "num.expected.plot_ratio",
         positive=True,
         below="100",
-        below_text="a plot ratio of 100",
+        below_text="num.limit.plot_ratio",
     ),
     Field(gt=0),
 ]
@@ -282,10 +282,10 @@ Ratio = Annotated[
 LengthM = Annotated[
     Decimal,
     _quantity(
-        "metres (m), a number above 0 such as 4.5",
+        "num.expected.metres",
         positive=True,
         below="100",
-        below_text="100 m",
+        below_text="num.limit.metres",
     ),
     Field(gt=0),
 ]
@@ -340,7 +340,7 @@ def to_square_metres(text: str, unit: str) -> Decimal:
     """
     canonical = area_unit(unit)
     if canonical is None:
-        raise NumberTextError(f"unknown area unit {unit!r}", "use m², 亩 or 公顷")
+        raise NumberTextError(t("num.unknown_unit", unit=repr(unit)), t("num.hint.units"))
     number = parse_plain_decimal(text)
     if canonical == "m²":
         return number
@@ -361,7 +361,7 @@ class StatedArea:
 
 _STATED = re.compile(r"(.+?) ?(亩|公顷|平方米|平米|㎡|m²|m2|ha|hm²|hm2)", re.IGNORECASE)
 _LAND = _Quantity(
-    "an area with its unit, such as 30亩, 2公顷 or 20000m²",
+    "num.expected.land_area",
     positive=True,
     below=Decimal(_AREA_BELOW),
     below_text=_AREA_BELOW_TEXT,
@@ -375,21 +375,21 @@ def _stated_area(value: Any) -> StatedArea:
     try:
         text = _as_text(value)
         if text != text.strip():
-            raise NumberTextError("spaces around the value", f"write {text.strip()}")
+            raise NumberTextError(t("num.spaces_value"), t("num.hint.write", text=text.strip()))
         match = _STATED.fullmatch(text)
         if match is None:
             hint = ""
             if _DECIMAL.fullmatch(text):
-                hint = f"state the unit, e.g. {text}亩, or give the area in m² as land_area_m2"
-            raise NumberTextError("an area needs its unit: 亩, 公顷 or m²", hint)
+                hint = t("num.hint.state_unit", text=text)
+            raise NumberTextError(t("num.needs_unit"), hint)
         number_text, unit = match.groups()
         canonical = area_unit(unit) or "m²"
         number = parse_plain_decimal(number_text)
         exponent = number.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > 6:
-            raise NumberTextError("more than 6 decimal places")
+            raise NumberTextError(t("num.places", places=6))
     except NumberTextError as err:
-        raise _number_error(err.problem, _LAND.expected, err.hint) from None
+        raise _number_error(err.problem, t(_LAND.expected), err.hint) from None
     square_metres = _LAND.read(to_square_metres(number_text, canonical))
     return StatedArea(number, canonical, square_metres)
 
@@ -412,11 +412,11 @@ def _iso_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise ValueError("expected a date written YYYY-MM-DD, e.g. 2024-03-01")
+        raise ValueError(t("value.date_format"))
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError("not a real calendar date") from None
+        raise ValueError(t("value.date_real")) from None
 
 
 def _strict_bool(value: Any) -> bool:
@@ -429,7 +429,7 @@ def _strict_bool(value: Any) -> bool:
             return True
         if folded in _FALSE:
             return False
-    raise ValueError("expected yes or no (true/false, 是/否)")
+    raise ValueError(t("value.yes_no"))
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
@@ -444,7 +444,7 @@ def _plain_int(value: Any) -> int:
         return value
     if isinstance(value, str) and re.fullmatch(r"0|[1-9][0-9]*", value):
         return int(value)
-    raise ValueError("expected a whole number such as 19")
+    raise ValueError(t("value.whole_number"))
 
 
 PlainInt = Annotated[int, BeforeValidator(_plain_int)]

@@ -10,6 +10,7 @@ import json
 from typing import IO, Any, Protocol
 
 from landrules.batch import Result, Summary
+from landrules.i18n import t
 
 
 class Writer(Protocol):
@@ -49,8 +50,10 @@ def render_line(result: Result) -> str:
     """`source: P1 applies · P2 does not apply · …` — the text format's line for one parcel."""
     if not result.ok:
         return ""
-    outcomes = " · ".join(f"{p} {o.replace('_', ' ')}" for p, o in result.outcomes.items())
-    return f"{result.item.label}: {outcomes}\n"
+    outcomes = " · ".join(
+        t("line.outcome", id=p, outcome=t(f"outcome.{o}")) for p, o in result.outcomes.items()
+    )
+    return t("line.parcel", source=result.item.label, outcomes=outcomes) + "\n"
 
 
 def render_record(result: Result) -> str:

@@ -1,4 +1,8 @@
-"""Human-readable verdicts: a rich tree per parcel, quotes beside every condition."""
+"""Human-readable verdicts: a rich tree per parcel, quotes beside every condition.
+
+Every word comes from the message catalogues or the rule pack's own zh/en labels, so the tree
+reads in one language; the quotes stay verbatim Chinese.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from landrules.api import Verdict
 from landrules.derive import DERIVATIONS, display
 from landrules.evaluate import Outcome, ProvisionVerdict, Step
 from landrules.facts import fact_title
+from landrules.i18n import Lang, current_lang, pick, t
 from landrules.logic import Tri, Unknown
 
 _OUTCOME_STYLE = {
@@ -27,39 +32,60 @@ def make_console(file: IO[str] | None = None) -> Console:
     return Console(file=file, highlight=False, emoji=False, soft_wrap=False)
 
 
-def fact_label(name: str) -> str:
+def derived_label(name: str, lang: Lang | None = None) -> str:
+    """A computed quantity's name: English with the Chinese term after it, or the Chinese term."""
+    d = DERIVATIONS[name]
+    return d.zh if (lang or current_lang()) == "zh" else f"{d.en} ({d.zh})"
+
+
+def fact_label(name: str, lang: Lang | None = None) -> str:
+    lang = lang or current_lang()
     if name in DERIVATIONS:
-        d = DERIVATIONS[name]
-        return f"{d.en} ({d.zh})"
+        return derived_label(name, lang)
     title = fact_title(name)
-    return f"{name} ({title})" if title else name
+    if not title:
+        return name
+    return f"{name}（{title}）" if lang == "zh" else f"{name} ({title})"
 
 
-def _facts_text(step: Step) -> str:
+_WORDS = ("industrial", "non_industrial")
+"""Values the engine computes itself (not parcel data), shown in the reader's language."""
+
+
+def show_value(value: Any, name: str, lang: Lang | None = None) -> str:
+    """`display` in the reader's language: yes/no and computed land-use classes are words."""
+    if isinstance(value, bool):
+        return t("value.yes" if value else "value.no", lang)
+    if name in DERIVATIONS and isinstance(value, str) and value in _WORDS:
+        return t(f"value.{value}", lang)
+    return display(value, name)
+
+
+def _facts_text(step: Step, lang: Lang) -> str:
     """The values a condition read; for a computed figure, the figure (its inputs are in JSON)."""
     facts = step.facts
     derived = [(n, v) for n, v in facts if n in DERIVATIONS]
     if derived and not any(n.endswith("_use_class") for n, _ in derived):
         facts = tuple(derived)
-    shown = [f"{name} = {display(value, name)}" for name, value in facts]
-    shown += [f"{name} not given" for name in step.missing]
-    shown += [f"ambiguous: {a.en}" for a in step.ambiguities]
-    return "; ".join(shown)
+    shown = [f"{name} = {show_value(value, name, lang)}" for name, value in facts]
+    shown += [t("tree.not_given", lang, name=name) for name in step.missing]
+    shown += [t("tree.ambiguous", lang, text=pick(a, lang)) for a in step.ambiguities]
+    return t("tree.separator", lang).join(shown)
 
 
-def _step_node(parent: Tree, step: Step) -> None:
+def _step_node(parent: Tree, step: Step, lang: Lang) -> None:
     cond = step.condition
     line = Text()
     line.append(step.result.mark, style=_MARK_STYLE[step.result])
-    line.append(f" {cond.label.en}")
+    line.append(f" {pick(cond.label, lang)}")
     if cond.quote:
         line.append(f" 「{cond.quote}」", style="cyan")
-    facts = _facts_text(step) if not step.children else ""
+    facts = _facts_text(step, lang) if not step.children else ""
     if facts:
         line.append(f"  [{facts}]", style="dim")
     node = parent.add(line)
     for child in step.children:
-        _step_node(node, child)
+        _step_node(node, child, lang)
 
 
 def _worth_showing(name: str, value: Any) -> bool:
@@ -69,68 +95,90 @@ def _worth_showing(name: str, value: Any) -> bool:
     )
 
 
-def _quantity_line(name: str, value: Any) -> str:
-    d = DERIVATIONS[name]
+def quantity_line(name: str, value: Any, lang: Lang | None = None) -> str:
+    """`label: value`, or what the figure still needs."""
+    label = derived_label(name, lang)
     if isinstance(value, Unknown):
-        return f"{d.en} ({d.zh}): not computed — needs {', '.join(value.missing)}"
-    return f"{d.en} ({d.zh}): {display(value, name)}"
+        missing = t("tree.list_separator", lang).join(value.missing)
+        return t("tree.not_computed", lang, label=label, missing=missing)
+    return t("tree.quantity", lang, label=label, value=show_value(value, name, lang))
 
 
-def provision_tree(parent: Tree, pv: ProvisionVerdict) -> None:
+def outcome_word(outcome: Outcome, lang: Lang | None = None) -> str:
+    """The outcome in the reader's language (`APPLIES` in English, as a heading)."""
+    word = t(f"outcome.{outcome.value}", lang)
+    return word.upper() if (lang or current_lang()) == "en" else word
+
+
+def provision_tree(parent: Tree, pv: ProvisionVerdict, lang: Lang | None = None) -> None:
+    lang = lang or current_lang()
     p = pv.provision
     head = Text()
     head.append(f"{p.id} ", style="bold")
-    head.append(pv.outcome.text.upper(), style=_OUTCOME_STYLE[pv.outcome])
-    head.append(f" — {p.title.en}")
+    head.append(outcome_word(pv.outcome, lang), style=_OUTCOME_STYLE[pv.outcome])
+    head.append(t("tree.title", lang, title=pick(p.title, lang)))
     node = parent.add(head)
-    effect = Text(f"{p.outcome.kind}: {p.outcome.label.en} 「{p.outcome.quote}」")
-    if pv.outcome is not Outcome.APPLIES:
-        effect = Text(f"{p.outcome.kind} if it applied: {p.outcome.label.en} 「{p.outcome.quote}」")
-    node.add(effect)
+    kind = t(f"kind.{p.outcome.kind}", lang)
+    key = "tree.effect" if pv.outcome is Outcome.APPLIES else "tree.effect_if_applied"
+    node.add(
+        Text(t(key, lang, kind=kind, label=pick(p.outcome.label, lang), quote=p.outcome.quote))
+    )
     if pv.version is not None:
-        node.add(Text(pv.version.en, style="dim"))
-    conditions = node.add(Text(f"conditions ({p.citation.document} {p.citation.clause})"))
+        node.add(Text(pick(pv.version, lang), style="dim"))
+    conditions = node.add(
+        Text(t("tree.conditions", lang, document=p.citation.document, clause=p.citation.clause))
+    )
     for child in pv.root.children:
-        _step_node(conditions, child)
+        _step_node(conditions, child, lang)
     if pv.quantities or pv.covered:
-        q_node = node.add(Text("quantities (landrules' computation; the text sets no formula)"))
+        q_node = node.add(Text(t("tree.quantities", lang)))
         covered_name = pv.covered.name if pv.covered else None
         for q in pv.quantities:
             if _worth_showing(q.name, q.value):
-                line = _quantity_line(q.name, q.value)
+                line = quantity_line(q.name, q.value, lang)
                 if q.name == covered_name:
-                    line += f"  ← the area the {p.outcome.kind} concerns"
+                    line += t("tree.covered_mark", lang, kind=kind)
                 q_node.add(Text(line))
         if pv.covered and covered_name not in {q.name for q in pv.quantities}:
-            covered = _quantity_line(pv.covered.name, pv.covered.value)
-            q_node.add(Text(f"the area the {p.outcome.kind} concerns: {covered}"))
+            covered = quantity_line(pv.covered.name, pv.covered.value, lang)
+            q_node.add(Text(t("tree.covered", lang, kind=kind, line=covered)))
     if pv.outcome is Outcome.UNDETERMINED:
-        todo = node.add(Text("missing facts (supply these to settle it)", style="yellow"))
+        todo = node.add(Text(t("tree.missing_facts", lang), style="yellow"))
         for name in pv.missing:
-            todo.add(Text(fact_label(name)))
+            todo.add(Text(fact_label(name, lang)))
     for amb in pv.ambiguities:
-        node.add(Text(f"needs review: {amb.en}", style="magenta"))
+        node.add(Text(t("tree.needs_review", lang, text=pick(amb, lang)), style="magenta"))
     for finding in pv.triggered:
         node.add(
             Text(
-                f"needs review — {finding.review.label.en}: {finding.review.explanation.en}",
+                t(
+                    "tree.review_triggered",
+                    lang,
+                    label=pick(finding.review.label, lang),
+                    explanation=pick(finding.review.explanation, lang),
+                ),
                 style="magenta",
             )
         )
     for finding in pv.pending:
-        missing = ", ".join(finding.step.missing)
+        missing = t("tree.list_separator", lang).join(finding.step.missing)
         node.add(
             Text(
-                f"not checked ({missing} not given): would need review if "
-                f"{finding.review.label.en}",
+                t(
+                    "tree.review_pending",
+                    lang,
+                    missing=missing,
+                    label=pick(finding.review.label, lang),
+                ),
                 style="dim",
             )
         )
     for advisory in p.advisories:
-        node.add(Text(f"advisory (not from the text): {advisory.text.en}", style="dim"))
+        node.add(Text(t("tree.advisory", lang, text=pick(advisory.text, lang)), style="dim"))
 
 
-def verdict_tree(verdict: Verdict) -> Tree:
+def verdict_tree(verdict: Verdict, lang: Lang | None = None) -> Tree:
+    lang = lang or current_lang()
     identity = verdict.parcel.parcel
     title = Text(verdict.source, style="bold")
     if identity is not None:
@@ -141,22 +189,26 @@ def verdict_tree(verdict: Verdict) -> Tree:
             title.append(f" — {named}")
     tree = Tree(title)
     meta = verdict.pack.meta
-    tree.add(
-        Text(f"rule pack {meta.id} {meta.version} (sha256 {verdict.pack.sha256[:12]})", style="dim")
-    )
+    pack = t("tree.rule_pack", lang, id=meta.id, version=meta.version, sha=verdict.pack.sha256[:12])
+    tree.add(Text(pack, style="dim"))
     for pv in verdict.provisions:
-        provision_tree(tree, pv)
+        provision_tree(tree, pv, lang)
+    citation = meta.citation
     tree.add(
         Text(
-            f"quotes are from {meta.citation.document} {meta.citation.clause}, which describes "
-            f"{meta.citation.describes}; they are not the words of {meta.citation.describes}, and "
-            f"whether it is still in force is not checked",
+            t(
+                "tree.quotes_source",
+                lang,
+                document=citation.document,
+                clause=citation.clause,
+                describes=citation.describes,
+            ),
             style="dim",
         )
     )
     return tree
 
 
-def print_verdicts(verdicts: list[Verdict], console: Console) -> None:
+def print_verdicts(verdicts: list[Verdict], console: Console, lang: Lang | None = None) -> None:
     for verdict in verdicts:
-        console.print(verdict_tree(verdict))
+        console.print(verdict_tree(verdict, lang))

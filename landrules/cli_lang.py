@@ -1,0 +1,35 @@
+"""`--lang` for every command, and help texts from the catalogues in the locale's language.
+
+Help is built when the CLI module is imported, before any option is parsed, so it follows the
+locale (`LANG=zh_CN.UTF-8 landrules --help` is Chinese); the output follows `--lang`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from landrules.i18n import Lang, resolve_lang, t
+
+
+class LangChoice(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def help_text(key: str) -> str:
+    """A help string in the locale's language (`--lang` is not known yet when help is built)."""
+    return t(key, resolve_lang(None))
+
+
+LangOption = Annotated[
+    Optional[LangChoice],  # noqa: UP045 - typer needs Optional on 3.10
+    typer.Option("--lang", help=help_text("help.lang"), show_default=False),
+]
+
+
+def chosen(option: LangChoice | None) -> Lang:
+    """The language of this run: `--lang`, else the locale."""
+    return resolve_lang(option.value if option is not None else None)
