@@ -13,6 +13,7 @@ from pathlib import Path
 from landrules import yamlio
 from landrules.evaluate import AsOf, Context, ProvisionVerdict, evaluate_versions
 from landrules.facts import flatten
+from landrules.i18n import t
 from landrules.model.parcel import Parcel
 from landrules.problems import InputError, Problem
 from landrules.rulepack import RulePack, known_fields, load_pack
@@ -54,7 +55,7 @@ def read_parcel_document(
 def parcel_from_document(doc: yamlio.Document) -> Parcel:
     """Validate a loaded parcel file; every problem (loader's and schema's) in one InputError."""
     if not isinstance(doc.data, dict):
-        found = "a list" if isinstance(doc.data, list) else "a single value"
+        found = t("parcel.found_list" if isinstance(doc.data, list) else "parcel.found_value")
         raise InputError(
             sorted(
                 [
@@ -63,9 +64,8 @@ def parcel_from_document(doc: yamlio.Document) -> Parcel:
                         1,
                         1,
                         "not-a-mapping",
-                        f"expected a parcel record (a mapping), found {found}",
-                        hint='a parcel file starts with `schema_version: "1"` and a `parcel:` '
-                        "section",
+                        t("parcel.not_a_mapping", found=found),
+                        hint=t("parcel.hint.not_a_mapping"),
                     ),
                     *doc.problems,
                 ],

@@ -339,7 +339,10 @@ class _LineIndex:
 
 
 def _char_name(ch: str) -> str:
-    return f"U+{ord(ch):04X} {unicodedata.name(ch, '(control character)')}"
+    code = f"U+{ord(ch):04X}"
+    if current_lang() != "en":  # Unicode's names are English: Chinese readers get the code point
+        return code
+    return f"{code} {unicodedata.name(ch, '(control character)')}"
 
 
 def _odd_indents(text: str) -> Iterator[int]:
@@ -994,6 +997,8 @@ def _choices(expected: str) -> str:
     items = _QUOTED.findall(expected)
     if not items:
         return expected
+    if len(items) == 1:
+        return f"'{items[0]}'"
     return t("pyd.choices", items=t("tree.list_separator").join(f"'{i}'" for i in items))
 
 

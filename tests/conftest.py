@@ -24,6 +24,11 @@ CLI_ENV: dict[str, str | None] = {
     "FORCE_COLOR": None,
     "TTY_COMPATIBLE": None,
     "TTY_INTERACTIVE": None,
+    # the language comes from --lang or the locale: tests never inherit the machine's locale
+    "LANG": None,
+    "LC_ALL": None,
+    "LC_MESSAGES": None,
+    "LANDRULES_LANG": None,
 }
 
 

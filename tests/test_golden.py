@@ -50,3 +50,48 @@ def test_every_golden_file_is_regenerated() -> None:
     made = {regenerate.golden_path(stem, suffix).name for stem, suffix in CASES}
     present = {p.name for p in _SCRIPT.parent.iterdir() if p.suffix in (".txt", ".json")}
     assert present == made, f"stale: {sorted(present - made)}, missing: {sorted(made - present)}"
+
+
+LANG_CASES = [(lang, stem) for lang in regenerate.LANGS for stem in regenerate.EXAMPLES]
+
+
+@pytest.mark.parametrize(("lang", "stem"), LANG_CASES, ids=[f"{g}/{s}" for g, s in LANG_CASES])
+def test_each_example_in_each_language_matches_its_golden_file(
+    lang: str, stem: str, run_cli
+) -> None:
+    """`--lang` is pinned, so the machine's locale never matters (conftest also unsets it)."""
+    path = regenerate.lang_path(lang, stem)
+    assert path.exists(), f"{lang}/{path.name} is missing: {HINT}"
+    result = run_cli(regenerate.lang_args(lang, stem))
+    assert result.exit_code == 0, result.describe()
+    golden = _read_exact(path)
+    if result.stdout != golden:
+        diff = "".join(
+            difflib.unified_diff(
+                golden.splitlines(keepends=True),
+                result.stdout.splitlines(keepends=True),
+                f"tests/golden/{lang}/{path.name}",
+                "landrules output",
+            )
+        )
+        pytest.fail(f"output differs from tests/golden/{lang}/{path.name}; {HINT}\n{diff[:6000]}")
+
+
+def test_every_language_golden_file_is_regenerated() -> None:
+    for lang in regenerate.LANGS:
+        present = {p.stem for p in (_SCRIPT.parent / lang).glob("*.txt")}
+        assert present == set(regenerate.EXAMPLES), (lang, present ^ set(regenerate.EXAMPLES))
+
+
+def test_the_locale_picks_the_language_when_lang_is_not_given(run_cli, monkeypatch) -> None:
+    """Without --lang, LANG=zh_CN gives the Chinese golden output (the default is the locale)."""
+    from conftest import CLI_ENV, ROOT
+    from typer.testing import CliRunner
+
+    from landrules.cli import app
+
+    stem = regenerate.EXAMPLES[0]
+    monkeypatch.chdir(ROOT)
+    env = {**CLI_ENV, "LANG": "zh_CN.UTF-8"}
+    result = CliRunner().invoke(app, ["check", f"examples/{stem}.yaml"], env=env)
+    assert result.stdout == _read_exact(regenerate.lang_path("zh", stem))

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from landrules.i18n import t
 from landrules.model.types import (
     AreaM2,
     AreaOrZeroM2,
@@ -157,10 +158,7 @@ class ParcelIdentity(Record):
     @classmethod
     def _stated_once(cls, value: StatedArea | None, info: ValidationInfo) -> StatedArea | None:
         if value is not None and info.data.get("land_area_m2") is not None:
-            raise ValueError(
-                "the land area is given twice: keep land_area_m2 (square metres) or land_area "
-                "(with its unit), not both"
-            )
+            raise ValueError(t("parcel.land_area_twice"))
         return value
 
     @model_validator(mode="wrap")
@@ -287,7 +285,7 @@ class PlotRatioRange(Record):
     @model_validator(mode="after")
     def _ordered(self) -> PlotRatioRange:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"the range is inverted: min {self.min} is above max {self.max}")
+            raise ValueError(t("parcel.range_inverted", min=self.min, max=self.max))
         return self
 
 
@@ -320,7 +318,5 @@ class Parcel(Record):
     @model_validator(mode="after")
     def _one_way_to_give_floor_area(self) -> Parcel:
         if self.floor_area is not None and self.buildings is not None:
-            raise ValueError(
-                "give floor areas as floor_area (totals) or as buildings (per storey), not both"
-            )
+            raise ValueError(t("parcel.floor_area_twice"))
         return self

@@ -18,6 +18,7 @@ from landrules.evaluate import Outcome, ProvisionVerdict, Step
 from landrules.facts import fact_title
 from landrules.i18n import Lang, current_lang, pick, t
 from landrules.logic import Tri, Unknown
+from landrules.model.parcel import LandUse
 
 _OUTCOME_STYLE = {
     Outcome.APPLIES: "bold green",
@@ -58,7 +59,10 @@ def show_value(value: Any, name: str, lang: Lang | None = None) -> str:
         return t("value.yes" if value else "value.no", lang)
     if name in DERIVATIONS and isinstance(value, str) and value in _WORDS:
         return t(f"value.{value}", lang)
-    return display(value, name)
+    shown = display(value, name)
+    if isinstance(value, LandUse) and value.ydyh is not None:  # the classification's name
+        shown = shown.replace(f"用地用海 {value.ydyh}", f"{t('value.ydyh', lang)} {value.ydyh}", 1)
+    return shown
 
 
 def _facts_text(step: Step, lang: Lang) -> str:
