@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from landrules import yamlio
 from landrules.evaluate import CompiledProvision
+from landrules.i18n import t
 from landrules.model.rules import PackMeta, Provision
 from landrules.problems import InputError, Problem, RulePackError
 
@@ -95,7 +96,7 @@ def default_pack_dir() -> Path:
     for candidate in (here / "packs" / SHIPPED_PACK_ID, here.parent / "rules" / SHIPPED_PACK_ID):
         if (candidate / PACK_FILE).is_file():
             return candidate
-    raise RulePackError([Problem(str(here), 0, 0, "no-pack", "the shipped rule pack is missing")])
+    raise RulePackError([Problem(str(here), 0, 0, "no-pack", t("rules.shipped_missing"))])
 
 
 def find_packs(path: Path) -> list[Path]:
@@ -116,7 +117,7 @@ def resolve_pack_dir(path: Path | None) -> Path:
     packs = sorted(p.parent for p in path.glob(f"*/{PACK_FILE}")) if path.is_dir() else []
     if len(packs) == 1:
         return packs[0]
-    found = ", ".join(str(p) for p in packs) or "none"
+    found = ", ".join(str(p) for p in packs) or t("tests.none")
     raise RulePackError(
         [
             Problem(
@@ -124,8 +125,8 @@ def resolve_pack_dir(path: Path | None) -> Path:
                 0,
                 0,
                 "no-pack",
-                f"not a rule pack folder (packs found below it: {found})",
-                hint=f"point --rules at a folder that holds {PACK_FILE}",
+                t("rules.not_a_pack", found=found),
+                hint=t("rules.hint.not_a_pack", file=PACK_FILE),
             )
         ]
     )
@@ -162,14 +163,14 @@ def _kind_problem(doc: yamlio.Document, problem: Problem) -> Problem:
     kinds = ", ".join(CONDITION_KINDS)
     if kind is None:
         line, col = yamlio.locate(doc, loc)
-        message = f"a condition needs a `kind`: one of {kinds}"
+        message = t("rules.needs_kind", kinds=kinds)
     else:
         line, col = yamlio.locate(doc, (*loc, "kind"))
-        message = f"unknown condition kind {kind!r}; the kinds are {kinds}"
+        message = t("rules.unknown_kind", kind=repr(kind), kinds=kinds)
     import difflib
 
     close = difflib.get_close_matches(str(kind), CONDITION_KINDS, n=1) if kind else []
-    hint = f"did you mean '{close[0]}'?" if close else ""
+    hint = t("hint.did_you_mean", name=close[0]) if close else ""
     return Problem(doc.path, line, col, "unknown-kind", message, problem.field, hint)
 
 
@@ -202,7 +203,13 @@ def read_pack(directory: Path | None = None) -> PackSource:
     except (OSError, UnicodeDecodeError) as err:
         line, col = yamlio.locate(meta_doc, ("source",))
         problems.append(
-            Problem(meta_doc.path, line, col, "source", f"cannot read {source_path}: {err}")
+            Problem(
+                meta_doc.path,
+                line,
+                col,
+                "source",
+                t("rules.unreadable_source", path=source_path, error=err),
+            )
         )
     digest.update(pack.source_text.encode())
     lines = pack.source_text.splitlines()

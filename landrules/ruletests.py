@@ -21,6 +21,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from landrules import yamlio
 from landrules.evaluate import CompiledProvision, InForce, ProvisionVerdict, Step
+from landrules.i18n import t
 from landrules.logic import Tri, Unknown
 from landrules.model.parcel import Parcel
 from landrules.model.rules import FactName, Id, Provision, RuleData
@@ -184,7 +185,7 @@ def _quantity(pv: ProvisionVerdict, name: str) -> Any:
 
 
 def _show(values: set[str] | list[str]) -> str:
-    return ", ".join(sorted(values)) or "none"
+    return ", ".join(sorted(values)) or t("tests.none")
 
 
 def compare(pid: str, expected: Expected, pv: ProvisionVerdict) -> list[str]:
@@ -192,28 +193,30 @@ def compare(pid: str, expected: Expected, pv: ProvisionVerdict) -> list[str]:
     out: list[str] = []
     if pv.outcome.value != expected.outcome:
         why = _show(deciders(pv))
-        out.append(f"{pid}: expected {expected.outcome}, got {pv.outcome.value} (decided by {why})")
+        outcome = pv.outcome.value
+        out.append(t("tests.outcome", id=pid, expected=expected.outcome, got=outcome, why=why))
     if expected.decided_by is not None:
         got = deciders(pv)
         if got != set(expected.decided_by):
             out.append(
-                f"{pid}: expected to be decided by {_show(expected.decided_by)}, "
-                f"was decided by {_show(got)}"
+                t("tests.decided_by", id=pid, expected=_show(expected.decided_by), got=_show(got))
             )
     if expected.missing is not None and set(pv.missing) != set(expected.missing):
         got_missing = _show(list(pv.missing))
-        out.append(f"{pid}: expected missing facts {_show(expected.missing)}, got {got_missing}")
+        wanted = _show(expected.missing)
+        out.append(t("tests.missing", id=pid, expected=wanted, got=got_missing))
     for name, want in (expected.quantities or {}).items():
         value = _quantity(pv, name)
-        got_text = "not computed" if isinstance(value, Unknown) or value is None else str(value)
-        want_text = "not computed" if want is None else str(want)
+        not_computed = t("tests.not_computed")
+        got_text = not_computed if isinstance(value, Unknown) or value is None else str(value)
+        want_text = not_computed if want is None else str(want)
         same = (
             isinstance(value, Unknown)
             if want is None
             else isinstance(value, Decimal) and value == want
         )
         if not same:
-            out.append(f"{pid}: expected {name} = {want_text}, got {got_text}")
+            out.append(t("tests.quantity", id=pid, name=name, expected=want_text, got=got_text))
     return out
 
 
@@ -235,7 +238,7 @@ def run_case(pack: RulePack, case: Case) -> tuple[list[str], list[ProvisionVerdi
     failures: list[str] = []
     for pid, expected in case.expect.items():
         if pid not in by_id:
-            failures.append(f"{pid}: the pack has no provision {pid} (it has {_show(set(by_id))})")
+            failures.append(t("tests.no_provision", id=pid, has=_show(set(by_id))))
             continue
         failures.extend(compare(pid, expected, by_id[pid]))
     return failures, verdict.provisions

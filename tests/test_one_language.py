@@ -197,6 +197,32 @@ def test_the_english_errors_of_every_bad_parcel_have_no_chinese_outside_data(pat
     assert chinese_words(result.stderr, data + allowed) == [], result.stderr
 
 
+BAD_RULES = sorted((ROOT / "tests" / "fixtures" / "bad" / "rules").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BAD_RULES, ids=[p.name for p in BAD_RULES])
+def test_the_chinese_findings_of_every_bad_rule_file_have_no_english_words(
+    path: Path, tmp_path: Path
+) -> None:
+    """`validate --lang zh` on the shipped pack with one file replaced by a broken one."""
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "cixi-jingxinjian-2019-13", pack)
+    shutil.copy(path, pack / "p2-new-land-above-indicator.yaml")
+    result = _run(["validate", str(pack), "--lang", "zh"])
+    assert result.exit_code == 1, result.describe()
+    data = _data_words(path) | _data_words(pack / "pack.yaml") | {"tmp"}
+    assert english_words(result.stdout, data) == [], result.stdout
+
+
+def test_the_chinese_test_report_has_no_english_words_but_the_pack_test_names() -> None:
+    result = _run(["test", "--lang", "zh"])
+    assert result.exit_code == 0, result.describe()
+    report = "\n".join(line.split(": ", 1)[0] for line in result.stdout.splitlines())
+    assert english_words(report, set()) == [], result.stdout
+
+
 def test_the_scanners_catch_mixed_output() -> None:
     """The scanners themselves: an untranslated word or a stray Chinese label is found."""
     assert english_words("P1 不适用 — missing facts", set()) == ["missing", "facts"]

@@ -19,6 +19,7 @@ import annotated_types
 from pydantic import BaseModel
 
 from landrules.facts import fact_names
+from landrules.i18n import t
 from landrules.model.parcel import Approval, LandUse, Parcel
 
 Kind = Literal["number", "enum", "bool", "text", "date", "list", "record"]
@@ -34,12 +35,12 @@ class FactType:
 
     def describe(self) -> str:
         if self.kind == "number":
-            return f"a number in {self.unit}" if self.unit != "ratio" else "a ratio"
+            return t("fact.number", unit=self.unit) if self.unit != "ratio" else t("fact.ratio")
         if self.kind in ("enum", "bool"):
-            return "one of " + ", ".join(self.values)
+            return t("fact.one_of", values=", ".join(self.values))
         if self.kind == "list":
-            return "a list of " + ", ".join(self.values)
-        return {"text": "text", "date": "a date", "record": "a record of several codes"}[self.kind]
+            return t("fact.list_of", values=", ".join(self.values))
+        return t(f"fact.{self.kind}")
 
 
 _CLASS = FactType("enum", values=("industrial", "non_industrial"))

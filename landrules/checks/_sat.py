@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from landrules.checks._facts import FactType
+from landrules.i18n import t
 
 # An interval: (low, low_closed, high, high_closed); None is unbounded.
 Interval = tuple[Decimal | None, bool, Decimal | None, bool]
@@ -147,15 +148,15 @@ def never(node: Any, types: dict[str, FactType], outcome: str) -> str | None:
             if acc.is_empty():
                 ids = ", ".join(child.id for child, _ in items)
                 if outcome == "true":
-                    return f"no value of {fact} satisfies all of {ids} together"
-                return f"every value of {fact} satisfies one of {ids}"
+                    return t("check.no_value_all", fact=fact, ids=ids)
+                return t("check.every_value_one", fact=fact, ids=ids)
         return None
     found = literal(node, types)
     if found is None or node.kind == "not" or found[1].fact.kind != "number":
         return None
     fact, values = found
     if outcome == "true" and values.is_empty():
-        return f"no value {fact} can take satisfies it ({fact} is never below {values.fact.low})"
+        return t("check.no_value_below", fact=fact, low=values.fact.low)
     if outcome == "false" and values.covers_all():
-        return f"every value {fact} can take satisfies it ({fact} is never below {values.fact.low})"
+        return t("check.every_value_below", fact=fact, low=values.fact.low)
     return None

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from landrules.checks._base import finding
+from landrules.i18n import t
 from landrules.problems import Problem
 from landrules.rulepack import Loc, PackSource, condition_trees, iter_conditions
 
@@ -36,7 +37,7 @@ def check(pack: PackSource) -> Iterator[Problem]:
         listed: dict[str, int] = {}
         for i, name in enumerate(pack.meta.provisions):
             if name in listed:
-                message = f"{name} is listed twice (also as item {listed[name] + 1})"
+                message = t("check.listed_twice", name=name, item=listed[name] + 1)
                 yield finding(pack.meta_doc, ("provisions", i), ID, SEVERITY, message)
             listed.setdefault(name, i)
     owner: dict[str, tuple[str, str]] = {}  # id -> (provision id, file) where first seen
@@ -51,12 +52,12 @@ def check(pack: PackSource) -> Iterator[Problem]:
         here: set[str] = set()
         for ident, loc in ids:
             if ident in here:
-                message = f"id {ident!r} is used twice in this file"
+                message = t("check.id_twice", id=repr(ident))
                 yield finding(doc, (*loc, "id"), ID, SEVERITY, message)
                 continue
             here.add(ident)
             first = owner.setdefault(ident, (provision.id, file.path))
             if first[0] != provision.id:
-                message = f"id {ident!r} is already used by provision {first[0]} in {first[1]}"
-                hint = "ids may be shared only by versions of the same provision"
+                message = t("check.id_used", id=repr(ident), provision=first[0], path=first[1])
+                hint = t("check.hint.id_shared")
                 yield finding(doc, (*loc, "id"), ID, SEVERITY, message, hint)

@@ -30,6 +30,7 @@ from typing import Any
 
 from landrules.checks._base import conditions, finding
 from landrules.checks._facts import FactType, fact_types
+from landrules.i18n import t
 from landrules.problems import Problem
 from landrules.rulepack import Loc, PackSource
 
@@ -45,6 +46,11 @@ _UNIT_NAMES = {
 }
 
 
+def _unit(unit: str) -> str:
+    """A unit as shown in a finding; 亩 is explained."""
+    return t("check.unit_mu") if unit == "亩" else _UNIT_NAMES.get(unit, unit)
+
+
 def _problems(node: Any, types: dict[str, FactType]) -> Iterator[tuple[Loc, str, str]]:
     """(location inside the condition, message, hint) for each mismatch in one leaf."""
     fact = types.get(getattr(node, "fact", None) or "")
@@ -55,46 +61,45 @@ def _problems(node: Any, types: dict[str, FactType]) -> Iterator[tuple[Loc, str,
         if fact.kind != "number":
             yield (
                 ("fact",),
-                f"compares {name} ({fact.describe()}) as a number",
-                ("use equals or in for codes and enumerated values"),
+                t("check.compares_as_number", name=name, what=fact.describe()),
+                t("check.hint.equals_or_in_codes"),
             )
             return
         if node.unit is not None and node.unit != fact.unit:
             yield (
                 ("unit",),
-                (
-                    f"compares {name} (in {_UNIT_NAMES[fact.unit]}) with a value in "
-                    f"{_UNIT_NAMES[node.unit]}"
-                ),
-                f"state the value in {fact.unit}",
+                t("check.compares_units", name=name, unit=_unit(fact.unit), other=_unit(node.unit)),
+                t("check.hint.state_in", unit=fact.unit),
             )
         other = types.get(node.than or "")
         if other is not None and (other.kind != "number" or other.unit != fact.unit):
-            what = f"in {other.unit}" if other.kind == "number" else other.describe()
+            what = (
+                t("check.in_unit", unit=other.unit) if other.kind == "number" else other.describe()
+            )
             yield (
                 ("than",),
-                (f"compares {name} (in {fact.unit}) with {node.than} ({what})"),
-                "compare quantities of the same unit",
+                t("check.compares_than", name=name, unit=fact.unit, than=node.than, what=what),
+                t("check.hint.same_unit"),
             )
         return
     if node.kind == "includes_any":
         if fact.kind != "list":
             yield (
                 ("kind",),
-                f"includes_any needs a list fact; {name} is {fact.describe()}",
-                ("use equals or in"),
+                t("check.includes_any_list", name=name, what=fact.describe()),
+                t("check.hint.equals_or_in"),
             )
             return
         values = list(node.values)
     else:
         values = [node.value] if node.kind == "equals" else list(node.values)
         if fact.kind in ("number", "record", "list"):
-            hint = {
-                "number": "use kind: compare for numbers",
-                "record": "compare its class (e.g. current_use_class) instead",
-                "list": "use kind: includes_any for a list fact",
-            }[fact.kind]
-            yield ("kind",), f"{node.kind} on {name}, which is {fact.describe()}", hint
+            hint = t(f"check.hint.kind_{fact.kind}")
+            yield (
+                ("kind",),
+                t("check.kind_on", kind=node.kind, name=name, what=fact.describe()),
+                hint,
+            )
             return
     if fact.values:
         key = "value" if node.kind == "equals" else "values"
@@ -103,7 +108,12 @@ def _problems(node: Any, types: dict[str, FactType]) -> Iterator[tuple[Loc, str,
                 where: Loc = (key,) if node.kind == "equals" else (key, i)
                 yield (
                     where,
-                    f"{value!r} is not a value {name} can take ({', '.join(fact.values)})",
+                    t(
+                        "check.not_a_value",
+                        value=repr(value),
+                        name=name,
+                        values=", ".join(fact.values),
+                    ),
                     "",
                 )
 

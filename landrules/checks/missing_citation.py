@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from landrules.checks._base import conditions, finding, is_leaf
+from landrules.i18n import t
 from landrules.problems import Problem
 from landrules.rulepack import PackSource
 
@@ -43,11 +44,11 @@ def is_missing_citation(problem: Problem, pack: PackSource) -> bool:
 def check(pack: PackSource) -> Iterator[Problem]:
     for problem in pack.read_problems:
         if is_missing_citation(problem, pack):
-            message = "the provision does not cite its document and clause"
-            hint = "add citation: {document: ..., clause: ...}"
+            message = t("check.no_citation")
+            hint = t("check.hint.no_citation")
             yield replace(problem, code=ID, severity=SEVERITY, message=message, hint=hint)
     for doc, node, loc, from_text, _pid in conditions(pack):
         if from_text and is_leaf(node) and not node.quote:
-            message = f"condition {node.id} is a condition of the text but quotes no words of it"
-            hint = "add quote: with the verbatim words it encodes"
+            message = t("check.no_quote", id=node.id)
+            hint = t("check.hint.no_quote")
             yield finding(doc, loc, ID, SEVERITY, message, hint)

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from landrules.checks._base import conditions, finding
 from landrules.checks._facts import fact_types
 from landrules.checks._sat import never
+from landrules.i18n import t
 from landrules.problems import Problem
 from landrules.rulepack import PackSource
 
@@ -40,5 +41,5 @@ def check(pack: PackSource) -> Iterator[Problem]:
     for doc, node, loc, _from_text, _pid in conditions(pack):
         why = never(node, types, "false")
         if why is not None:
-            message = f"{node.id} can never be false: {why}"
+            message = t("check.never_false", id=node.id, why=why)
             yield finding(doc, (*loc, "id"), ID, SEVERITY, message)

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from landrules.checks._base import conditions, finding
 from landrules.checks._facts import fact_types
 from landrules.checks._sat import never
+from landrules.i18n import t
 from landrules.problems import Problem
 from landrules.rulepack import PackSource
 
@@ -41,5 +42,5 @@ def check(pack: PackSource) -> Iterator[Problem]:
     for doc, node, loc, _from_text, _pid in conditions(pack):
         why = never(node, types, "true")
         if why is not None:
-            message = f"{node.id} can never be true: {why}"
+            message = t("check.never_true", id=node.id, why=why)
             yield finding(doc, (*loc, "id"), ID, SEVERITY, message)

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 from landrules.checks._base import finding
 from landrules.checks._versions import consecutive
+from landrules.i18n import t
 from landrules.problems import Problem
 from landrules.rulepack import PackSource
 
@@ -32,10 +33,7 @@ SEVERITY = "error"
 def check(pack: PackSource) -> Iterator[Problem]:
     for (_first, first_doc, _s1, end), (later, doc, start, _e2) in consecutive(pack):
         if start <= end:
-            ends = "never ends" if end.year == 9999 else f"may run until {end.isoformat()}"
-            message = (
-                f"this version of {later.id} may start on {start.isoformat()}, but the version "
-                f"in {first_doc.path} {ends}"
-            )
-            hint = "end the earlier version (effective_until) the day before this one starts"
+            ends = t("check.never_ends") if end.year == 9999 else t("check.runs_until", day=end)
+            message = t("check.overlap", id=later.id, day=start, path=first_doc.path, ends=ends)
+            hint = t("check.hint.overlap")
             yield finding(doc, ("effective_from", "date"), ID, SEVERITY, message, hint)

@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from landrules.checks._base import conditions, finding
+from landrules.i18n import t
 from landrules.problems import Problem
 from landrules.rulepack import PackSource
 
 ID = "quote-not-in-source"
 SEVERITY = "error"
-HINT = "copy the words exactly from the source text"
 
 
 def check(pack: PackSource) -> Iterator[Problem]:
@@ -32,10 +32,10 @@ def check(pack: PackSource) -> Iterator[Problem]:
     for _file, provision, doc in pack.provisions():
         quote = provision.outcome.quote
         if not quote or quote not in pack.clause_text:
-            message = f"quote {quote!r} is not a verbatim part of the cited clause"
-            yield finding(doc, ("outcome", "quote"), ID, SEVERITY, message, HINT)
+            message = t("check.quote", quote=repr(quote))
+            yield finding(doc, ("outcome", "quote"), ID, SEVERITY, message, t("check.hint.quote"))
     for doc, node, loc, _from_text, _pid in conditions(pack):
         quote = node.quote
         if quote is not None and (not quote or quote not in pack.clause_text):
-            message = f"quote {quote!r} is not a verbatim part of the cited clause"
-            yield finding(doc, (*loc, "quote"), ID, SEVERITY, message, HINT)
+            message = t("check.quote", quote=repr(quote))
+            yield finding(doc, (*loc, "quote"), ID, SEVERITY, message, t("check.hint.quote"))

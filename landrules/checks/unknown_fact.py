@@ -20,6 +20,7 @@ from collections.abc import Iterator
 
 from landrules.checks._base import conditions, finding
 from landrules.checks._facts import fact_types
+from landrules.i18n import t
 from landrules.problems import Problem
 from landrules.rulepack import PackSource
 
@@ -30,8 +31,8 @@ SEVERITY = "error"
 def _hint(name: str) -> str:
     close = difflib.get_close_matches(name, list(fact_types()), n=1)
     if close:
-        return f"did you mean '{close[0]}'? (see docs/parcel-format.md for the fact names)"
-    return "see docs/parcel-format.md for the fact names"
+        return t("check.hint.fact_did_you_mean", name=close[0])
+    return t("check.hint.fact_names")
 
 
 def check(pack: PackSource) -> Iterator[Problem]:
@@ -41,14 +42,19 @@ def check(pack: PackSource) -> Iterator[Problem]:
             named = getattr(node, key, None)
             if named is not None and named not in known:
                 yield finding(
-                    doc, (*loc, key), ID, SEVERITY, f"no fact named {named!r}", _hint(named)
+                    doc,
+                    (*loc, key),
+                    ID,
+                    SEVERITY,
+                    t("check.no_fact", name=repr(named)),
+                    _hint(named),
                 )
     for _file, provision, doc in pack.provisions():
         for i, name in enumerate(provision.quantities):
             if name not in known:
-                message = f"no fact or quantity named {name!r}"
+                message = t("check.no_quantity", name=repr(name))
                 yield finding(doc, ("quantities", i), ID, SEVERITY, message, _hint(name))
         covers = provision.outcome.covers
         if covers is not None and covers not in known:
-            message = f"no fact or quantity named {covers!r}"
+            message = t("check.no_quantity", name=repr(covers))
             yield finding(doc, ("outcome", "covers"), ID, SEVERITY, message, _hint(covers))

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 from landrules.checks._base import conditions, finding
 from landrules.derive import DERIVATIONS
+from landrules.i18n import t
 from landrules.problems import Problem
 from landrules.rulepack import PackSource
 
@@ -40,8 +41,8 @@ def check(pack: PackSource) -> Iterator[Problem]:
                 used.update(derivation.params)
     for name in pack.meta.parameters:
         if name not in used:
-            message = f"parameter {name!r} is read by no condition"
-            hint = "remove it, or add the condition that needs it"
+            message = t("check.unused_parameter", name=repr(name))
+            hint = t("check.hint.unused_parameter")
             yield finding(
                 pack.meta_doc, ("parameters", name), ID, SEVERITY, message, hint, key=True
             )

@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from landrules.checks._base import finding
 from landrules.checks._versions import consecutive
+from landrules.i18n import t
 from landrules.problems import Problem
 from landrules.rulepack import PackSource
 
@@ -32,10 +33,13 @@ SEVERITY = "warning"
 def check(pack: PackSource) -> Iterator[Problem]:
     for (_first, first_doc, _s1, end), (later, doc, start, _e2) in consecutive(pack):
         if end.year != 9999 and start > end + timedelta(days=1):
-            message = (
-                f"no version of {later.id} is in force from {(end + timedelta(days=1)).isoformat()}"
-                f" to {(start - timedelta(days=1)).isoformat()} (the version in {first_doc.path} "
-                f"ends {end.isoformat()}); parcels dated then get 'no rule in force'"
+            message = t(
+                "check.gap",
+                id=later.id,
+                first=end + timedelta(days=1),
+                last=start - timedelta(days=1),
+                path=first_doc.path,
+                end=end,
             )
-            hint = "if the policy did not lapse, make the dates meet"
+            hint = t("check.hint.gap")
             yield finding(doc, ("effective_from", "date"), ID, SEVERITY, message, hint)

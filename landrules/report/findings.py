@@ -14,6 +14,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from landrules import __version__
+from landrules.i18n import t
 from landrules.problems import Problem
 
 SARIF_SCHEMA = (
@@ -24,8 +25,8 @@ FORMATS = ("text", "json", "github", "junit", "sarif")
 
 def problem_line(p: Problem) -> str:
     """`file:line:col: severity[id] message`, the hint on an indented line below."""
-    head = f"{p.path}:{p.line}:{p.col}: {p.severity}[{p.code}] {p.message}"
-    return f"{head}\n    hint: {p.hint}" if p.hint else head
+    head = f"{p.path}:{p.line}:{p.col}: {t(f'severity.{p.severity}')}[{p.code}] {p.message}"
+    return t("problem.hint", head=head, hint=p.hint) if p.hint else head
 
 
 def counts(problems: list[Problem]) -> tuple[int, int]:
@@ -34,14 +35,22 @@ def counts(problems: list[Problem]) -> tuple[int, int]:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    """`1 error`, `2 errors` (catalogue keys `findings.<word>_one` / `_many`)."""
+    return t(f"findings.{word}_{'one' if n == 1 else 'many'}", n=n)
 
 
 def render_text(problems: list[Problem], files: int | None = None) -> str:
     errors, warnings = counts(problems)
     lines = [problem_line(p) for p in problems]
-    where = f" in {_plural(files, 'file')}" if files is not None else ""
-    lines.append(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}{where}")
+    where = t("findings.in_files", files=_plural(files, "file")) if files is not None else ""
+    lines.append(
+        t(
+            "findings.summary",
+            errors=_plural(errors, "error"),
+            warnings=_plural(warnings, "warning"),
+            where=where,
+        )
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -248,7 +257,8 @@ def coverage_problems(data: dict[str, Any]) -> list[Problem]:
     out = []
     for leaf in data["coverage"]["conditions"]:
         if leaf["not_seen"]:
-            message = f"{leaf['id']} never seen {' or '.join(leaf['not_seen'])} by any test"
+            seen = t("findings.or").join(leaf["not_seen"])
+            message = t("findings.never_seen", id=leaf["id"], results=seen)
             out.append(
                 Problem(
                     leaf["path"], leaf["line"], leaf["col"], "coverage", message, severity="warning"
@@ -268,27 +278,31 @@ def failure_problems(data: dict[str, Any]) -> list[Problem]:
 def coverage_line(data: dict[str, Any]) -> str:
     cov = data["coverage"]
     leaves = len(cov["conditions"])
-    line = (
-        f"coverage: {cov['percent']:.1f}% ({cov['seen']} of {cov['required']} results seen over "
-        f"{leaves} leaf conditions)"
+    line = t(
+        "findings.coverage",
+        percent=f"{cov['percent']:.1f}",
+        seen=cov["seen"],
+        required=cov["required"],
+        leaves=leaves,
     )
     if cov["min"] is not None:
-        verdict = "below" if cov["percent"] < cov["min"] else "meets"
-        line += f"; {verdict} --min-coverage {cov['min']:g}"
+        key = "findings.below_min" if cov["percent"] < cov["min"] else "findings.meets_min"
+        line += t(key, min=f"{cov['min']:g}")
     return line
 
 
 def results_text(data: dict[str, Any]) -> str:
     lines = []
     for c in data["cases"]:
-        lines.append(f"{'PASS' if c['passed'] else 'FAIL'} {c['path']}:{c['line']}: {c['name']}")
+        mark = t("findings.pass" if c["passed"] else "findings.fail")
+        lines.append(f"{mark} {c['path']}:{c['line']}: {c['name']}")
         lines.extend(f"    {f}" for f in c["failures"])
     problems = [Problem(**p) for p in data["problems"]]
     lines.extend(problem_line(p) for p in problems)
     lines.extend(problem_line(p) for p in coverage_problems(data))
     lines.append(coverage_line(data))
     s = data["summary"]
-    lines.append(f"{s['tests']} tests, {s['passed']} passed, {s['failed']} failed")
+    lines.append(t("findings.tests", tests=s["tests"], passed=s["passed"], failed=s["failed"]))
     return "\n".join(lines) + "\n"
 
 
