@@ -80,6 +80,7 @@ class Context:
     facts: Mapping[str, Any]
     params: Mapping[str, list[str]]
     derived: dict[str, Any] = field(default_factory=dict)
+    shown: dict[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
 
     def get(self, name: str) -> Any:
         if name in self.facts:
@@ -92,19 +93,46 @@ class Context:
         return self.derived[name]
 
     def evidence(self, name: str) -> tuple[tuple[str, Any], ...]:
-        """The value read for `name` and, for a derived quantity, the stated facts behind it."""
+        """The value read for `name` and, for a derived quantity, the stated facts behind it.
+
+        Kept per name: several conditions and quantities show the same derived fact, and finding
+        its inputs scans every stated fact (it was two thirds of evaluating a parcel).
+        """
+        found = self.shown.get(name)
+        if found is not None:
+            return found
         value = self.get(name)
         shown = () if isinstance(value, Unknown) else ((name, value),)
         derivation = DERIVATIONS.get(name)
         if derivation is None:
             document = self.facts.get(f"{name}.document")
-            return (*shown, (f"{name}.document", document)) if document else shown
-        inputs = tuple(
-            (key, val)
-            for key, val in self.facts.items()
-            if any(key == p or key.startswith(p + ".") for p in derivation.inputs)
-        )
-        return inputs + shown
+            found = (*shown, (f"{name}.document", document)) if document else shown
+        else:
+            facts = self.facts
+            found = tuple((key, facts[key]) for key in _inputs_of(name, tuple(facts))) + shown
+        self.shown[name] = found
+        return found
+
+
+_INPUT_KEYS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _inputs_of(name: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The stated facts (in their order) a derived quantity is computed from.
+
+    Parcels in a batch state few distinct sets of facts, so the answer is kept per set of keys
+    (bounded); the scan is what it replaces.
+    """
+    found = _INPUT_KEYS.get((name, keys))
+    if found is None:
+        inputs = DERIVATIONS[name].inputs
+        exact = frozenset(inputs)
+        below = tuple(f"{p}." for p in inputs)
+        found = tuple(k for k in keys if k in exact or k.startswith(below))
+        if len(_INPUT_KEYS) >= 4096:
+            _INPUT_KEYS.clear()
+        _INPUT_KEYS[name, keys] = found
+    return found
 
 
 Compiled = Callable[[Context], Step]
