@@ -1,3 +1,3 @@
-from landrules.cli import main
+from landrules.entry import main
 
 main()
