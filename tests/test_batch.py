@@ -128,3 +128,30 @@ def test_two_jobs_give_byte_identical_results_in_order(
     assert one.stdout == two.stdout
     assert one.stderr == two.stderr
     assert len(one.stdout.splitlines()) == 520
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_two_jobs_give_byte_identical_results_on_a_register(
+    tmp_path: Path, run_cli: Callable[..., CliResult], fmt: str
+) -> None:
+    """A CSV register of 1,100 rows (two full chunks and a part) with bad rows: the pool's output,
+    results and row errors, must equal one process's byte for byte and in order."""
+    import csv
+
+    from register_fixtures import flat_examples, write_chinese_csv
+
+    paths = [flat_examples()[n % len(flat_examples())] for n in range(1100)]
+    register = write_chinese_csv(tmp_path / "台账.csv", paths, "utf-8-sig")
+    with register.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    area = next(i for i, header in enumerate(rows[0]) if "亩" in header)
+    for n in (7, 501, 1099):  # a bad area in the first, second and last chunk
+        rows[n][area] = "-5"
+    with register.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    one = run_cli(["check", register.name, "--format", fmt, "--jobs", "1"], cwd=tmp_path)
+    two = run_cli(["check", register.name, "--format", fmt, "--jobs", "2"], cwd=tmp_path)
+    assert one.exit_code == two.exit_code == ExitCode.INPUT_ERROR, one.describe()
+    assert one.stdout == two.stdout
+    assert one.stderr == two.stderr
+    assert one.stderr.count(": error[") == 3
