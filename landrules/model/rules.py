@@ -44,6 +44,11 @@ class _Leaf(RuleData):
         None, description="The verbatim words of the source this condition encodes."
     )
     action: Label | None = Field(None, description="What an applicant would do to meet it.")
+    applicant_can_change: bool = Field(
+        True,
+        description="False for a fact the applicant cannot change (e.g. the land being newly "
+        "supplied, the current or planned use): explanations say so instead of advising it.",
+    )
 
 
 class Equals(_Leaf):
