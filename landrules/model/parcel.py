@@ -24,6 +24,7 @@ from landrules.i18n import t
 from landrules.model.types import (
     AreaM2,
     AreaOrZeroM2,
+    Decimal_,
     IsoDate,
     LandArea,
     LandAreaM2,
@@ -301,6 +302,40 @@ class NewLand(Record):
     )
 
 
+PriceSourceKind = Annotated[
+    Literal["appraisal", "benchmark"],
+    _synonyms({"评估": "appraisal", "地价评估": "appraisal", "基准地价": "benchmark"}),
+]
+
+
+class PriceSource(Record):
+    """Where a price or coefficient comes from: an illustration must name its source."""
+
+    kind: PriceSourceKind = Field(
+        title="来源（评估 / 公布的基准地价）", description="appraisal or benchmark."
+    )
+    document: Text = Field(title="文号", description="Document number of the appraisal or table.")
+    date: IsoDate = Field(title="日期", description="Date of the appraisal or publication.")
+
+
+class CoefficientSource(Record):
+    document: Text = Field(title="文号", description="Document setting the coefficient.")
+    date: IsoDate | None = Field(None, title="日期")
+
+
+class LandPrice(Record):
+    """Only for an illustrative amount: the text sets no price or formula (never a default)."""
+
+    floor_price_yuan_per_m2: Annotated[Decimal_, Field(gt=0)] | None = Field(
+        None, title="楼面地价（元/平方米）", description="Floor-area land price, yuan per m²."
+    )
+    source: PriceSource | None = Field(None, title="楼面地价来源")
+    coefficient: Annotated[Decimal_, Field(gt=0)] | None = Field(
+        None, title="地价款系数", description="A premium coefficient, where one applies."
+    )
+    coefficient_source: CoefficientSource | None = Field(None, title="系数来源")
+
+
 class Parcel(Record):
     """A parcel record as written in a parcel YAML file (schema_version 1)."""
 
@@ -314,6 +349,9 @@ class Parcel(Record):
     approvals: Approvals | None = Field(None, title="审批与合规")
     new_land: NewLand | None = Field(None, title="新增工业用地指标")
     application_date: IsoDate | None = Field(None, title="申请日期")
+    land_price: LandPrice | None = Field(
+        None, title="楼面地价（仅用于示意金额）", description="Only for the illustrative amount."
+    )
 
     @model_validator(mode="after")
     def _one_way_to_give_floor_area(self) -> Parcel:
