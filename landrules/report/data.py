@@ -123,6 +123,8 @@ def provision_data(pv: ProvisionVerdict) -> dict[str, Any]:
 
 
 def verdict_data(verdict: Verdict) -> dict[str, Any]:
+    from landrules.report.explained import add_to_data  # what is needed / would change it
+
     pack = verdict.pack
     meta = pack.meta
     identity = verdict.parcel.parcel
@@ -142,5 +144,5 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
             "citation": meta.citation.model_dump(exclude_none=True),
         },
         "notes": [_label(n) for n in meta.notes],
-        "provisions": [provision_data(pv) for pv in verdict.provisions],
+        "provisions": add_to_data(verdict, [provision_data(pv) for pv in verdict.provisions]),
     }

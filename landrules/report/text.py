@@ -197,6 +197,9 @@ def verdict_tree(verdict: Verdict, lang: Lang | None = None) -> Tree:
     tree.add(Text(pack, style="dim"))
     for pv in verdict.provisions:
         provision_tree(tree, pv, lang)
+        from landrules.report.explained import add_to_tree  # what is needed / would change it
+
+        add_to_tree(tree.children[-1], verdict, pv, lang)
     citation = meta.citation
     tree.add(
         Text(
