@@ -361,6 +361,9 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
 from landrules import cli_rules  # noqa: E402 - the rule-author commands, after `check`
 
 cli_rules.register(app)
+from landrules import cli_explain  # noqa: E402 - report, ask and new
+
+cli_explain.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,214 @@
+"""The commands that explain and gather: `report`, `ask` and `new`.
+
+Like `check`, each only gathers options, calls the library and prints. Registered on the main
+app by `register`, as `cli_rules` does for the rule-author commands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from landrules.exitcodes import ExitCode
+from landrules.i18n import Lang, resolve_lang, t
+
+
+def _help(key: str) -> str:
+    """Help in the locale's language (`--lang` is not parsed yet when help is built)."""
+    return t(key, resolve_lang(None))
+
+
+class LangName(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    markdown = "markdown"
+
+
+LangOpt = Annotated[
+    Optional[LangName],  # noqa: UP045 - typer needs Optional on 3.10
+    typer.Option("--lang", help=_help("api.help.lang"), show_default=False),
+]
+RulesOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--rules", help=_help("api.help.rules")),
+]
+
+
+def _lang(option: LangName | None) -> Lang:
+    return resolve_lang(option.value if option is not None else None)
+
+
+def _speaking(lang: Lang) -> Any:
+    """Make messages built deep inside (input errors, summaries) follow `--lang` too."""
+    from landrules import i18n
+
+    use = getattr(i18n, "use_lang", None)
+    return use(lang) if use is not None else contextlib.nullcontext(lang)
+
+
+def _pack(rules: Path | None) -> Any:
+    from landrules.api import load_rules
+    from landrules.problems import RulePackError
+
+    try:
+        return load_rules(rules)
+    except RulePackError as err:
+        typer.echo(f"{err}", err=True)
+        raise typer.Exit(ExitCode.RULES_ERROR) from None
+
+
+def report(
+    paths: Annotated[list[Path], typer.Argument(help=_help("report.help"), show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help=_help("report.help.output"))],
+    output_format: Annotated[
+        Optional[ReportFormat],  # noqa: UP045
+        typer.Option("--format", "-f", help=_help("report.help.format"), show_default=False),
+    ] = None,
+    rules: RulesOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Write one self-contained report (HTML, or Markdown) of the verdicts on many parcels."""
+    language = _lang(lang)
+    with _speaking(language):
+        code = _report(paths, output, output_format, rules, language)
+    raise typer.Exit(code)
+
+
+def _report(
+    paths: list[Path], output: Path, fmt: ReportFormat | None, rules: Path | None, lang: Lang
+) -> ExitCode:
+    from landrules.batch import Summary, iter_items, run
+    from landrules.outputs import atomic_output, ensure_writable
+    from landrules.problems import InputError
+    from landrules.report.html import Entry, Report, render_html
+    from landrules.report.markdown import render_markdown
+
+    try:
+        ensure_writable(output)
+    except InputError as err:
+        typer.echo(str(err), err=True)
+        return ExitCode.USAGE
+    pack = _pack(rules)
+    summary = Summary([group[0].provision.id for group in pack.versions()])
+    entries: list[Entry] = []
+    for result in run(pack, iter_items(paths), keep=True):
+        summary.add(result)
+        entries.append(Entry(result.item.label, result.full, list(result.problems)))
+        if result.problems:
+            sys.stderr.write("".join(p.render() + "\n" for p in result.problems))
+    chosen = fmt or (
+        ReportFormat.markdown
+        if output.suffix.lower() in (".md", ".markdown")
+        else ReportFormat.html
+    )
+    document = Report(pack, summary, entries, lang)
+    text = render_markdown(document) if chosen is ReportFormat.markdown else render_html(document)
+    with atomic_output(output) as out:
+        out.write(text)
+    typer.echo(t("report.written", lang, path=output), err=True)
+    return ExitCode.INPUT_ERROR if summary.input_errors else ExitCode.OK
+
+
+def ask(
+    parcel: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Argument(help=_help("ask.help.parcel"), show_default=False),
+    ] = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help=_help("ask.help.output"), show_default=False),
+    ] = None,
+    rules: RulesOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Ask only the questions still needed to settle the provisions; write the completed parcel."""
+    language = _lang(lang)
+    with _speaking(language):
+        code = _ask(parcel, output, rules, language)
+    raise typer.Exit(code)
+
+
+def _read_answer(prompt: str) -> str:
+    typer.echo(f"{prompt}: ", nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
+
+
+def _ask(parcel: Path | None, output: Path | None, rules: Path | None, lang: Lang) -> ExitCode:
+    from landrules.api import parcel_from_document, read_parcel_document
+    from landrules.interview import Interview, dump
+    from landrules.outputs import atomic_output
+    from landrules.problems import InputError
+
+    pack = _pack(rules)
+    data: dict[str, Any] = {"schema_version": "1"}
+    if parcel is not None:
+        try:
+            doc = read_parcel_document(parcel)
+            parcel_from_document(doc)
+        except InputError as err:
+            typer.echo(str(err), err=True)
+            return ExitCode.INPUT_ERROR
+        assert isinstance(doc.data, dict)
+        data = doc.data
+    interview = Interview(
+        pack, data, lang, _read_answer, typer.echo, source=str(parcel or "<interview>")
+    )
+    try:
+        verdict = interview.run()
+    except EOFError:
+        typer.echo("")
+        verdict = interview.verdict()
+    for pv in verdict.provisions:
+        outcome = t(f"outcome.{pv.outcome.value}", lang)
+        typer.echo(t("ask.result", lang, provision=pv.provision.id, outcome=outcome))
+    target = output or parcel or Path("parcel.yaml")
+    if target.exists():
+        try:
+            answer = _read_answer(t("ask.overwrite", lang, path=target))
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            typer.echo(t("ask.not_written", lang))
+            return ExitCode.OK
+    with atomic_output(target) as out:
+        out.write(dump(interview.data))
+    typer.echo(t("ask.written", lang, path=target))
+    return ExitCode.OK
+
+
+def new(
+    path: Annotated[Path, typer.Argument(help=_help("new.help"), show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help=_help("new.help.force"))] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Write a parcel-file template with every field, commented with units and allowed values."""
+    from landrules.outputs import atomic_output
+    from landrules.template import parcel_template
+
+    language = _lang(lang)
+    if path.exists() and not force:
+        typer.echo(t("new.exists", language, path=path), err=True)
+        raise typer.Exit(ExitCode.USAGE)
+    with atomic_output(path) as out:
+        out.write(parcel_template(language))
+    typer.echo(t("new.written", language, path=path))
+    raise typer.Exit(ExitCode.OK)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `report`, `ask` and `new` to the main `landrules` app."""
+    app.command(help=_help("report.help"))(report)
+    app.command(help=_help("ask.help"))(ask)
+    app.command(help=_help("new.help"))(new)

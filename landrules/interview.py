@@ -1,0 +1,166 @@
+"""`landrules ask`: an interview that asks only what is still needed, most decisive first.
+
+Each round re-checks the parcel, ranks the missing facts (`explain.rank_missing`) and asks the
+first one whose answer can change some outcome; it stops as soon as every provision is decided
+(or nothing left to ask could decide one). Answers are written into the parcel data exactly as a
+person would type them in the file, and validated by the parcel model, so the written file is
+the one that was judged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from landrules.evaluate import Outcome
+from landrules.explain import condition_for, fact_kind, fact_words, literal_values, rank_missing
+from landrules.i18n import Lang, t
+
+if TYPE_CHECKING:
+    from landrules.api import Verdict
+    from landrules.rulepack import RulePack
+
+Ask = Callable[[str], str]
+Say = Callable[[str], None]
+
+
+def allowed_answers(fact: str, lang: Lang) -> str:
+    """The answers a question accepts, as the question shows them."""
+    kind = fact_kind(fact)
+    if kind == "approval":
+        return "given, refused"
+    if kind in ("enum", "list"):
+        return ", ".join(literal_values(fact))
+    if kind == "yes_no":
+        return "yes, no"
+    if kind == "land_use":
+        return t("ask.land_use", lang)
+    if kind == "date":
+        return t("ask.date", lang)
+    return t("ask.number", lang)
+
+
+def _choice(fact: str, answer: str) -> str:
+    """A number typed for an enumerated answer picks that entry of the list shown."""
+    kind = fact_kind(fact)
+    options = (
+        ["given", "refused"]
+        if kind == "approval"
+        else ["yes", "no"]
+        if kind == "yes_no"
+        else literal_values(fact)
+    )
+    if answer.isdigit() and options and 1 <= int(answer) <= len(options):
+        return options[int(answer) - 1]
+    return answer
+
+
+def yaml_value(fact: str, answer: str) -> Any:
+    """The answer as it is written in a parcel file."""
+    kind = fact_kind(fact)
+    if kind in ("approval", "enum", "list", "yes_no"):
+        answer = _choice(fact, answer)
+    if kind == "approval":
+        return {"status": answer}
+    if kind == "list":
+        return [a.strip() for a in re.split(r"[,，、]", answer) if a.strip()]
+    if kind == "land_use":
+        return {"gbt21010": answer} if answer.isdigit() else {"planning_class": answer}
+    return answer
+
+
+def set_fact(data: dict[str, Any], fact: str, value: Any) -> None:
+    *parents, last = fact.split(".")
+    node = data
+    for part in parents:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[last] = value
+
+
+@dataclass(slots=True)
+class Interview:
+    """One interview over parcel data (plain dicts and text, as read from a parcel file)."""
+
+    pack: RulePack
+    data: dict[str, Any]
+    lang: Lang
+    ask: Ask
+    say: Say
+    source: str = "<interview>"
+    asked: list[str] = field(default_factory=list)
+
+    def verdict(self) -> Verdict:
+        from landrules.api import check_parcel
+        from landrules.model.parcel import Parcel
+
+        return check_parcel(self.pack, Parcel.model_validate(self.data), self.source)
+
+    def run(self) -> Verdict:
+        """Ask until every provision is decided or no answer could decide one; the final verdict."""
+        self.say(t("ask.intro", self.lang))
+        while True:
+            verdict = self.verdict()
+            if all(pv.outcome is not Outcome.UNDETERMINED for pv in verdict.provisions):
+                self.say(t("ask.settled", self.lang))
+                return verdict
+            ranks = [
+                r
+                for r in rank_missing(verdict)
+                if r.can_change_an_outcome and r.fact not in self.asked
+            ]
+            if not ranks:
+                self.say(t("ask.unsettled", self.lang))
+                return verdict
+            self._question(verdict, ranks[0].fact)
+
+    def _question(self, verdict: Verdict, fact: str) -> None:
+        from pydantic import ValidationError
+
+        self.asked.append(fact)
+        lang = self.lang
+        self.say("")
+        self.say(t("ask.question", lang, n=len(self.asked), fact=fact_words(fact, lang)))
+        cond = condition_for(verdict, fact)
+        if cond is not None:
+            self.say("  " + t("ask.condition", lang, label=getattr(cond.label, lang)))
+            if cond.quote:
+                self.say("  " + t("ask.quote", lang, quote=cond.quote))
+        self.say("  " + t("ask.allowed", lang, values=allowed_answers(fact, lang)))
+        while True:
+            answer = self.ask(t("ask.prompt", lang)).strip()
+            if not answer:
+                return  # skipped: the fact stays unknown and is not asked again
+            trial = _copy(self.data)
+            set_fact(trial, fact, yaml_value(fact, answer))
+            try:
+                from landrules.model.parcel import Parcel
+
+                Parcel.model_validate(trial)
+            except ValidationError as err:
+                first = err.errors()[0]
+                self.say("  " + t("ask.invalid", lang, error=first.get("msg", "")))
+                continue
+            self.data = trial
+            return
+
+
+def _copy(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _copy(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copy(v) for v in data]
+    return data
+
+
+def dump(data: dict[str, Any]) -> str:
+    """Parcel data as YAML text; codes and numbers stay quoted text (`0601` is never a number)."""
+    import yaml
+
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return "# written by `landrules ask`\n" + body

@@ -1,0 +1,109 @@
+"""The report as Markdown, for pasting into a document: the same content as the HTML report."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from landrules.i18n import t
+from landrules.report.html import _MARK, OUTCOMES, Report, outcome_text
+
+if TYPE_CHECKING:
+    from landrules.evaluate import Step
+    from landrules.i18n import Lang
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _step_lines(step: Step, lang: Lang, depth: int) -> list[str]:
+    cond = step.condition
+    quote = f" 「{cond.quote}」" if cond.quote else ""
+    line = f"{'  ' * depth}- {_MARK[step.result]} {getattr(cond.label, lang)}{quote}"
+    if not step.children and step.missing:
+        line += " — " + t("report.missing", lang, facts=", ".join(step.missing))
+    out = [line]
+    for child in step.children:
+        out.extend(_step_lines(child, lang, depth + 1))
+    return out
+
+
+def render_markdown(report: Report) -> str:
+    """Summary table, parcel table, then each parcel's reasoning with quotes."""
+    from landrules.report.explained import sections
+
+    lang = report.lang
+    meta = report.pack.meta
+    lines = [
+        f"# {t('report.title', lang)}",
+        "",
+        t(
+            "report.meta",
+            lang,
+            parcels=report.summary.parcels,
+            errors=report.summary.input_errors,
+            pack=meta.id,
+            version=meta.version,
+            sha=report.pack.sha256[:12],
+        ),
+        "",
+        f"## {t('report.summary', lang)}",
+        "",
+        f"| {t('report.provision', lang)} | "
+        + " | ".join(outcome_text(o, lang) for o in OUTCOMES)
+        + " |",
+        "|---|" + "---:|" * len(OUTCOMES),
+    ]
+    for pid, counts in report.summary.counts.items():
+        lines.append(f"| {pid} | " + " | ".join(str(counts.get(o, 0)) for o in OUTCOMES) + " |")
+    provisions = list(report.summary.counts)
+    lines += [
+        "",
+        f"## {t('report.parcels', lang)}",
+        "",
+        f"| {t('report.col.source', lang)} | {t('report.col.name', lang)} | "
+        + " | ".join(provisions)
+        + " |",
+        "|---|---|" + "---|" * len(provisions),
+    ]
+    for entry in report.entries:
+        if entry.verdict is None:
+            continue
+        identity = entry.verdict.parcel.parcel
+        name = (identity.name or identity.code or "") if identity is not None else ""
+        by_id = {pv.provision.id: pv.outcome.value for pv in entry.verdict.provisions}
+        cells = [outcome_text(by_id[p], lang) if p in by_id else "" for p in provisions]
+        lines.append(f"| {_cell(entry.label)} | {_cell(name)} | " + " | ".join(cells) + " |")
+    errors = [p for e in report.entries for p in e.problems]
+    if errors:
+        lines += ["", f"## {t('report.errors', lang)}", ""]
+        lines += [f"- `{p.render()}`" for p in errors]
+    lines += ["", f"## {t('report.reasoning', lang)}"]
+    for entry in report.entries:
+        if entry.verdict is None:
+            continue
+        lines += ["", f"### {entry.label}"]
+        for pv in entry.verdict.provisions:
+            p = pv.provision
+            lines += [
+                "",
+                f"**{p.id} {outcome_text(pv.outcome.value, lang)}** — {getattr(p.title, lang)}",
+                "",
+            ]
+            for child in pv.root.children:
+                lines.extend(_step_lines(child, lang, 0))
+            for section in sections(entry.verdict, pv, lang):
+                lines += ["", f"*{section.title}*", ""]
+                lines += [f"- {line}" for line in section.lines]
+    citation = meta.citation
+    lines += [
+        "",
+        t(
+            "report.quotes_note",
+            lang,
+            document=citation.document,
+            clause=citation.clause,
+            describes=citation.describes or "",
+        ),
+    ]
+    return "\n".join(lines) + "\n"
