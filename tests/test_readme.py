@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 import runpy
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CliResult
+from conftest import CliResult, invoke_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -50,9 +53,26 @@ def test_the_library_snippet_runs(
     script = tmp_path / "readme_snippet.py"
     script.write_text(snippet, encoding="utf-8")
     monkeypatch.chdir(ROOT)
-    runpy.run_path(str(script))
+    names = runpy.run_path(str(script))
     printed = capsys.readouterr().out
     assert printed.splitlines() == ["P1 does_not_apply ()", "P2 applies ()", "P3 does_not_apply ()"]
+    # the snippet's verdict is the very verdict the CLI prints as JSON
+    from landrules.report.data import verdict_data
+
+    cli = invoke_cli(["check", "examples/p2-applies.yaml", "--format", "json"])
+    assert cli.exit_code == 0, cli.describe()
+    library = verdict_data(names["verdict"])
+    assert library["provisions"] == json.loads(cli.stdout)["provisions"]
+
+
+def test_the_library_import_is_light() -> None:
+    """`import landrules` must not load pydantic; the API names load it on first use."""
+    code = (
+        "import sys, landrules; assert 'pydantic' not in sys.modules, 'pydantic loaded'; "
+        "assert callable(landrules.check_parcel) and 'pydantic' in sys.modules"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("block", _blocks("console"))
