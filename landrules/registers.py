@@ -43,6 +43,7 @@ from pydantic import (
 )
 
 from landrules.batch import REGISTER_SUFFIXES, Item, expand_paths
+from landrules.i18n import t
 from landrules.model.parcel import Parcel
 from landrules.model.types import (
     NumberTextError,
@@ -377,9 +378,9 @@ def _resolve(header: str, mapping: LoadedMapping) -> tuple[_Target | None, bool,
     if not known or target is None:
         return None, known, ""
     if not target.field.is_area:
-        return None, True, f"a unit ({m['unit']}) is given for {target.field.path}, not an area"
+        return None, True, t("reg.unit_not_area", unit=m["unit"], path=target.field.path)
     if target.unit is not None and target.unit != unit:
-        message = f"the header says {m['unit']}, the column mapping says {target.unit}"
+        message = t("reg.unit_conflict", header=m["unit"], mapping=target.unit)
         return None, True, message
     return _Target(target.field, unit), True, ""
 
@@ -485,7 +486,7 @@ class _Row:
         if final is None:
             return
         if isinstance(final, _NotANumber):
-            message = f"{final.problem} (got {_short(final.text)}; the unit is {target.unit})"
+            message = t("reg.area", problem=final.problem, got=_short(final.text), unit=target.unit)
             self.problems.append(
                 Problem(self.source, self.line, col, "area", message, header, final.hint)
             )
@@ -494,9 +495,15 @@ class _Row:
         previous = self.given.get(path)
         if previous is not None:
             if previous[0] != final:
-                message = (
-                    f"columns {previous[2]} ({previous[1]}) and {header} ({col}) both give "
-                    f"{path}, with different values ({_short(previous[0])}, {_short(final)})"
+                message = t(
+                    "reg.two_columns",
+                    first=previous[2],
+                    first_col=previous[1],
+                    header=header,
+                    col=col,
+                    path=path,
+                    a=_short(previous[0]),
+                    b=_short(final),
                 )
                 self.problems.append(
                     Problem(self.source, self.line, col, "conflicting-columns", message, header)
@@ -523,9 +530,7 @@ class _Row:
                 parse_plain_decimal(final)
             except NumberTextError as e:
                 if e.other_unit:  # 30亩 under 用地面积（亩）
-                    return _NotANumber(
-                        final, f"write the number only: the header gives the unit ({target.unit})"
-                    )
+                    return _NotANumber(final, t("reg.number_only", unit=target.unit))
                 return _NotANumber(final, e.problem, e.hint)
             return area_to_m2(final, target.unit)
         return final or None  # anything else is the model's to refuse, with its own message
@@ -611,23 +616,23 @@ def _detect(path: Path, explicit: str | None) -> _Encoding:
     bad = _first_bad(path, codec)
     if bad is None:
         return _Encoding(codec)
-    where = f"byte 0x{bad.byte:02X} at byte offset {bad.offset}"
+    where = t("reg.where", byte=f"0x{bad.byte:02X}", offset=bad.offset)
     label = explicit or ("UTF-16" if codec == "utf-16" else "UTF-8")
     if explicit is not None or codec == "utf-16" or bad.after_cjk:
-        message = f"line {bad.line} is not valid {label} ({where})"
+        message = t("reg.not_valid", line=bad.line, label=label, where=where)
         if bad.after_cjk:
-            message += "; the text before it is UTF-8 Chinese, so it is not read as GB18030"
-        hint = "repair the file, or pass --encoding (or `encoding:` in the column mapping)"
+            message += t("reg.after_cjk")
+        hint = t("reg.hint.repair")
         return _Encoding(
             codec, problem=Problem(name, bad.line, bad.col, "encoding", message, hint=hint)
         )
     if _first_bad(path, "gb18030") is not None:
-        message = f"line {bad.line} is neither UTF-8 ({where}) nor GB18030"
-        hint = "pass --encoding (or `encoding:` in the column mapping)"
+        message = t("reg.neither", line=bad.line, where=where)
+        hint = t("reg.hint.encoding")
         return _Encoding(
             codec, problem=Problem(name, bad.line, bad.col, "encoding", message, hint=hint)
         )
-    message = f"not UTF-8 ({where}, line {bad.line}): read as GB18030, as Chinese Excel/WPS save"
+    message = t("reg.read_as_gb18030", where=where, line=bad.line)
     notice = Problem(name, bad.line, bad.col, "encoding", message, severity="warning")
     return _Encoding("gb18030", notice=notice)
 
@@ -677,12 +682,12 @@ def iter_register(
     reader = readers.get(path.suffix.lower())
     if reader is None:
         kinds = ", ".join(readers)
-        yield _failed(source, 0, 0, "not-a-register", f"not a register file ({kinds})")
+        yield _failed(source, 0, 0, "not-a-register", t("reg.not_a_register", kinds=kinds))
         return
     try:
         yield from reader(path, encoding or loaded.encoding, loaded, notices or _stderr)
     except OSError as e:
-        yield _failed(source, 0, 0, "unreadable", f"cannot read the file: {e.strerror or e}")
+        yield _failed(source, 0, 0, "unreadable", t("yaml.unreadable", reason=e.strerror or e))
 
 
 def _rows_to_items(
@@ -719,8 +724,8 @@ def _rows_to_items(
         row = _Row(loaded, source, line)
         extra = next((i for i, t in enumerate(texts[width:], width + 1) if t.strip(_BLANKS)), 0)
         if extra:
-            message = f"a cell beyond the last header column ({width}): {_short(texts[extra - 1])}"
-            hint = "an unquoted comma in a cell, or a column without a header"
+            message = t("reg.extra_cell", width=width, text=_short(texts[extra - 1]))
+            hint = t("reg.hint.extra_cell")
             row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
         for c in layout.columns:
             if c.target is None or c.index > len(texts):
@@ -744,8 +749,8 @@ def _rows_to_items(
             problems=row.problems,
         )
     if layout is None:
-        row_no = f" (header_row {loaded.header_row})" if loaded.header_row > 1 else ""
-        yield _failed(source, 1, 1, "empty", f"the register has no header row{row_no}")
+        row_no = t("reg.header_row", row=loaded.header_row) if loaded.header_row > 1 else ""
+        yield _failed(source, 1, 1, "empty", t("reg.no_header", row=row_no))
 
 
 def _number_code_notice(source: str, line: int, c: _Column) -> Problem:
@@ -754,24 +759,22 @@ def _number_code_notice(source: str, line: int, c: _Column) -> Problem:
         line,
         c.index,
         "code-as-number",
-        f"the column holds numbers, not text (first on row {line}): a spreadsheet drops leading "
-        "zeros (0601 → 601), and landrules does not put them back",
+        t("reg.code_as_number", line=line),
         c.header,
-        "format the column as Text and retype the codes",
+        t("reg.hint.code_as_number"),
         severity="warning",
     )
 
 
 def _no_fields(source: str, line: int, layout: _Layout, loaded: LoadedMapping) -> Problem:
-    headers = ", ".join(c.header for c in layout.columns[:8]) or "(none)"
+    headers = ", ".join(c.header for c in layout.columns[:8]) or t("tests.none")
     return Problem(
         source,
         line,
         1,
         "no-fields",
-        f"no column of the header row is a parcel field (found: {headers})",
-        hint="check the header row (`header_row:`), the encoding, and the column mapping "
-        f"({loaded.source})",
+        t("reg.no_fields", headers=headers),
+        hint=t("reg.hint.no_fields", mapping=loaded.source),
     )
 
 
@@ -827,18 +830,20 @@ def _iter_xlsx(
         import openpyxl  # type: ignore[import-untyped]
     except ImportError:
         hint = "pip install 'landrules[xlsx]'"
-        yield _failed(source, 0, 0, "needs-openpyxl", "reading .xlsx needs openpyxl", hint)
+        yield _failed(source, 0, 0, "needs-openpyxl", t("reg.needs_openpyxl"), hint)
         return
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # zip, XML and openpyxl's own errors all mean "not a workbook"
-        message = f"not a readable .xlsx workbook ({type(e).__name__}: {e})"
+        message = t("reg.bad_xlsx", error=f"{type(e).__name__}: {e}")
         yield _failed(source, 0, 0, "bad-xlsx", message)
         return
     try:
         if loaded.sheet is not None and loaded.sheet not in book.sheetnames:
             names = ", ".join(book.sheetnames)
-            yield _failed(source, 0, 0, "no-sheet", f"no sheet {loaded.sheet!r} (has: {names})")
+            yield _failed(
+                source, 0, 0, "no-sheet", t("reg.no_sheet", sheet=repr(loaded.sheet), names=names)
+            )
             return
         sheet = book[loaded.sheet] if loaded.sheet is not None else book.worksheets[0]
         sheet.reset_dimensions()  # trust the rows, not a stale <dimension> tag
@@ -906,7 +911,7 @@ class _Keys:
                     self.warned.add(key)
                     self.emit(_unknown_notice(self.source, line, [_Column(col, key, key, None)]))
             elif isinstance(value, list) and not target.field.is_list:
-                message = "expected one value, not a list"
+                message = t("reg.list_value")
                 row.problems.append(Problem(self.source, line, col, "list-value", message, key))
             else:
                 columns.setdefault(target.field.path, (col, key))
@@ -937,7 +942,9 @@ def _iter_jsonl(
             try:
                 text = blob.decode(codec).rstrip("\r\n")
             except UnicodeDecodeError as e:
-                message = f"line {line} is not valid {codec} (byte 0x{blob[e.start]:02X})"
+                message = t(
+                    "reg.line_not_valid", line=line, codec=codec, byte=f"0x{blob[e.start]:02X}"
+                )
                 yield _failed(source, line, e.start + 1, "encoding", message)
                 continue
             if line == 1:
@@ -947,10 +954,11 @@ def _iter_jsonl(
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as e:
-                yield _failed(source, line, e.colno, "json", f"not valid JSON: {e.msg}")
+                yield _failed(source, line, e.colno, "json", t("reg.bad_json", error=e.msg))
                 continue
             if not isinstance(obj, dict):
-                message = f"expected a JSON object on each line, found {type(obj).__name__}"
+                found = t("num.kind.list" if isinstance(obj, list) else "parcel.found_value")
+                message = t("reg.not_an_object", found=found)
                 yield _failed(source, line, 1, "not-an-object", message)
                 continue
             flat = _flatten(obj)
@@ -1083,16 +1091,16 @@ def _iter_geojson(
                 if kind == "member":
                     name, member = value
                     if name == "type" and member != "FeatureCollection":
-                        message = f"expected a GeoJSON FeatureCollection, found type {member!r}"
+                        message = t("reg.not_a_collection", found=repr(member))
                         yield _failed(source, 1, 1, "not-a-collection", message)
                         return
                     continue
                 n += 1
                 props = value.get("properties") if isinstance(value, dict) else None
                 if not isinstance(value, dict) or value.get("type") != "Feature":
-                    yield _failed(source, n, 0, "not-a-feature", f"feature {n} is not a Feature")
+                    yield _failed(source, n, 0, "not-a-feature", t("reg.not_a_feature", n=n))
                 elif props is not None and not isinstance(props, dict):
-                    message = f"feature {n}: properties is not an object"
+                    message = t("reg.properties", n=n)
                     yield _failed(source, n, 0, "properties", message)
                 else:
                     props = props or {}
@@ -1153,10 +1161,7 @@ def tabular_columns(
         else:
             yaml_files += 1
     if found and yaml_files:
-        raise MixedInputsError(
-            "--format csv writes each register row with its verdict: give registers or YAML "
-            "files, not both (run once for each, or use --format jsonl)"
-        )
+        raise MixedInputsError(t("reg.mixed_inputs"))
     for path, columns in found[1:]:
         if columns != found[0][1]:
             raise MixedInputsError(
@@ -1195,8 +1200,5 @@ def geojson_members(
         if first is None:
             first, members = path, these
         elif these.get("crs") != members.get("crs"):
-            raise MixedInputsError(
-                f"{first} and {path} are in different coordinate systems (crs): one GeoJSON "
-                "output cannot hold both"
-            )
+            raise MixedInputsError(t("reg.mixed_crs", first=first, path=path))
     return members

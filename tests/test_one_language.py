@@ -50,6 +50,11 @@ ALWAYS = {
     "true/false",
     "YYYY-MM-DD",
     "landrules",
+    "JSON",
+    "GeoJSON",
+    "CSV",
+    "inf",  # a register's Infinity and NaN, as the cell's value is shown
+    "nan",
 }
 
 
@@ -195,6 +200,16 @@ def test_the_english_errors_of_every_bad_parcel_have_no_chinese_outside_data(pat
     # units and register headers named in hints are the words people write in their files
     allowed = "亩 公顷 用地面积 平方米"
     assert chinese_words(result.stderr, data + allowed) == [], result.stderr
+
+
+BAD_REGISTERS = sorted((ROOT / "tests" / "fixtures" / "bad" / "registers").iterdir())
+
+
+@pytest.mark.parametrize("path", BAD_REGISTERS, ids=[p.name for p in BAD_REGISTERS])
+def test_the_chinese_errors_of_every_bad_register_have_no_english_words(path: Path) -> None:
+    result = _run(["check", str(path.relative_to(ROOT)), "--lang", "zh"])
+    assert result.stderr.strip(), result.describe()
+    assert english_words(result.stderr, _data_words(path)) == [], result.stderr
 
 
 BAD_RULES = sorted((ROOT / "tests" / "fixtures" / "bad" / "rules").glob("*.yaml"))
