@@ -6,8 +6,10 @@ Both are computed from the condition trees and the evaluator itself, never writt
   value it may take and re-evaluate every provision with only that fact added. Enumerated facts
   have finite values; a yes/no fact has two; an approval is `given` or `refused`; a land use is an
   industrial or a non-industrial code from the pack's tables; a number takes the constants of the
-  compare conditions (each side of them) and a ladder 0.01 … 5·10^7 (1-2-5 steps), so every
-  threshold of a computed figure is crossed; a date takes each side of every version's dates.
+  compare conditions (each side of them) and the powers of ten 0.01 … 10^7, so a threshold of a
+  computed figure in that range lies between two values tried (and a monotone figure crosses
+  it); only values the parcel format accepts are tried; a date takes each side of every
+  version's dates. Only the provisions undetermined now are re-evaluated.
   A fact's score is `(worst, best, mean)`: the number of still-undetermined provisions that its
   least, most and average helpful value settles. Facts are ranked by that score, highest first,
   then in schema order. So the first fact settles the most provisions whatever the answer, and
@@ -21,6 +23,7 @@ Both are computed from the condition trees and the evaluator itself, never writt
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -228,9 +231,7 @@ def fact_kind(name: str) -> str:
     return "text"
 
 
-_LADDER = tuple(
-    Decimal(m) * Decimal(10) ** k for k in range(-2, 8) for m in (1, 2, 5)
-)  # 0.01 … 5·10^7
+_LADDER = tuple(Decimal(10) ** k for k in range(-2, 8))  # 0.01, 0.1, 1 … 10^7
 _STEP = Decimal("0.01")
 
 
@@ -337,15 +338,20 @@ def reviews_after(pv: ProvisionVerdict, changes: tuple[Change, ...]) -> tuple[li
 
 
 def outcomes_with(
-    pack: RulePack, facts: dict[str, Any], application_date: date | None
+    pack: RulePack,
+    facts: dict[str, Any],
+    application_date: date | None,
+    only: Collection[str] | None = None,
 ) -> dict[str, Outcome]:
-    """Every provision's outcome on these flattened facts (as `check_parcel` would judge them)."""
+    """Each provision's outcome on these flattened facts (as `check_parcel` would judge them);
+    `only` limits the work to the provisions named."""
     ctx = Context(facts, pack.params)
     day = facts.get("application_date", application_date)
     on = AsOf.pick(pack.as_of, day if isinstance(day, date) else None)
     return {
         versions[0].provision.id: evaluate_versions(versions, ctx, on).outcome
         for versions in pack.versions()
+        if only is None or versions[0].provision.id in only
     }
 
 
@@ -370,7 +376,8 @@ def rank_missing(verdict: Verdict) -> list[FactRank]:
     for name in missing_facts(verdict):
         settles: list[tuple[str, tuple[str, ...]]] = []
         for cand in candidates(pack, name):
-            outcomes = outcomes_with(pack, {**base, name: cand.value}, verdict.application_date)
+            facts = {**base, name: cand.value}
+            outcomes = outcomes_with(pack, facts, verdict.application_date, open_)
             done = tuple(p for p in open_ if outcomes[p] is not Outcome.UNDETERMINED)
             settles.append((cand.text, done))
         counts = [len(d) for _, d in settles] or [0]
