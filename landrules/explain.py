@@ -389,8 +389,13 @@ def rank_missing(verdict: Verdict) -> list[FactRank]:
 
 
 def fact_words(name: str, lang: Lang) -> str:
-    """A fact in plain words: its Chinese term, with the dotted name in English."""
+    """A fact in plain words: its Chinese term, with the dotted name in English. A fact three
+    levels deep names its parent too (项目实施前 / 项目实施后 tell two floor areas apart)."""
     title = fact_title(name)
+    parts = name.split(".")
+    if len(parts) >= 3 and title:
+        parent = fact_title(".".join(parts[:-1]))
+        title = f"{parent} · {title}" if parent else title
     if lang == "zh":
         return f"{title}（{name}）" if title else name
     return f"{name} ({title})" if title else name

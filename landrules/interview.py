@@ -1,10 +1,10 @@
 """`landrules ask`: an interview that asks only what is still needed, most decisive first.
 
 Each round re-checks the parcel, ranks the missing facts (`explain.rank_missing`) and asks the
-first one whose answer can change some outcome; it stops as soon as every provision is decided
-(or nothing left to ask could decide one). Answers are written into the parcel data exactly as a
-person would type them in the file, and validated by the parcel model, so the written file is
-the one that was judged.
+first one whose answer alone can change some outcome (or, when none can alone, the first one
+still needed); it stops as soon as every provision is decided, or when nothing is left to ask.
+Answers are written into the parcel data exactly as a person would type them in the file, and
+validated by the parcel model, so the written file is the one that was judged.
 """
 
 from __future__ import annotations
@@ -83,6 +83,16 @@ def set_fact(data: dict[str, Any], fact: str, value: Any) -> None:
     node[last] = value
 
 
+def next_question(verdict: Verdict, asked: list[str]) -> str | None:
+    """The first-ranked fact not yet asked whose answer alone can change an outcome; failing
+    that, the first-ranked one still named missing (some facts decide only together, such as
+    the four floor areas behind a plot ratio: each is needed, none is enough alone)."""
+    ranks = [r for r in rank_missing(verdict) if r.fact not in asked]
+    alone = [r for r in ranks if r.can_change_an_outcome]
+    chosen = alone or ranks
+    return chosen[0].fact if chosen else None
+
+
 @dataclass(slots=True)
 class Interview:
     """One interview over parcel data (plain dicts and text, as read from a parcel file)."""
@@ -109,15 +119,11 @@ class Interview:
             if all(pv.outcome is not Outcome.UNDETERMINED for pv in verdict.provisions):
                 self.say(t("ask.settled", self.lang))
                 return verdict
-            ranks = [
-                r
-                for r in rank_missing(verdict)
-                if r.can_change_an_outcome and r.fact not in self.asked
-            ]
-            if not ranks:
+            fact = next_question(verdict, self.asked)
+            if fact is None:
                 self.say(t("ask.unsettled", self.lang))
                 return verdict
-            self._question(verdict, ranks[0].fact)
+            self._question(verdict, fact)
 
     def _question(self, verdict: Verdict, fact: str) -> None:
         from pydantic import ValidationError

@@ -83,6 +83,41 @@ def test_ask_settles_each_undetermined_example_and_writes_a_file_check_agrees_wi
     assert {p: o.replace("_", " ") for p, o in checked.items()} == said
 
 
+def test_ask_from_an_empty_parcel_reaches_a_verdict_check_agrees_with(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Facts that decide only together (the four floor areas behind a plot ratio) are asked."""
+    out = tmp_path / "new.yaml"
+    answers = {
+        "parcel.land_supply": "existing",
+        "land_use.current": "0601",
+        "land_use.proposed": "0601",
+        "land_use.planned": "0601",
+        "project.kind": "1",  # the first allowed answer: technical_renovation
+        "approvals.urban_rural_planning": "given",
+        "approvals.environmental": "given",
+        "project.works": "new_multistorey_factory",
+        "parcel.land_area_m2": "10000",
+        "floor_area.before.production_m2": "5000",
+        "floor_area.before.non_production_m2": "500",
+        "floor_area.after.production_m2": "9000",
+        "floor_area.after.non_production_m2": "500",
+    }
+    script = ""
+    for _ in range(3):  # each run learns the next questions from the answers already given
+        _, stdout = _ask(["-o", str(out), "--lang", "en"], script + "\n" * 40)
+        script = "".join(answers.get(f, "") + "\n" for f in _asked(stdout))
+    code, stdout = _ask(["-o", str(tmp_path / "final.yaml"), "--lang", "en"], script)
+    assert code == 0, stdout
+    assert "Every provision is settled." in stdout, stdout
+    assert "Question 10: floor_area.before.production_m2 (项目实施前 · " in stdout
+    assert _outcomes(run_cli, tmp_path / "final.yaml") == {
+        "P1": "applies",
+        "P2": "does_not_apply",
+        "P3": "does_not_apply",
+    }
+
+
 def test_ask_never_overwrites_without_asking(tmp_path: Path) -> None:
     target = tmp_path / "parcel.yaml"
     target.write_text("keep me\n", encoding="utf-8")
