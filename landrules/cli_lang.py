@@ -24,6 +24,26 @@ def help_text(key: str) -> str:
     return t(key, resolve_lang(None))
 
 
+def _localize_typer() -> None:
+    """typer's own panel titles and markers ("Options", "[required]") in the locale's language."""
+    import typer.rich_utils as rich_utils
+
+    for name in (
+        "ARGUMENTS_PANEL_TITLE",
+        "OPTIONS_PANEL_TITLE",
+        "COMMANDS_PANEL_TITLE",
+        "ERRORS_PANEL_TITLE",
+        "ABORTED_TEXT",
+        "DEFAULT_STRING",
+        "REQUIRED_LONG_STRING",
+        "RICH_HELP",
+    ):
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, help_text(f"help.typer.{name.lower()}"))
+
+
+_localize_typer()
+
 LangOption = Annotated[
     Optional[LangChoice],  # noqa: UP045 - typer needs Optional on 3.10
     typer.Option("--lang", help=help_text("help.lang"), show_default=False),
