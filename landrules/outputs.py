@@ -33,9 +33,17 @@ def ensure_writable(path: Path) -> None:
 def atomic_output(
     path: Path | None, *, encoding: str = "utf-8", newline: str | None = None
 ) -> Iterator[IO[str]]:
-    """Write to a temporary file beside `path`, then rename it over `path` on success."""
+    """Write to a temporary file beside `path`, then rename it over `path` on success.
+
+    A path that exists but is not a regular file (`/dev/null`, a named pipe) is written in place:
+    renaming over it would replace the device or pipe with a file.
+    """
     if path is None:
         yield sys.stdout
+        return
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding=encoding, newline=newline) as stream:
+            yield stream
         return
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:

@@ -155,3 +155,23 @@ def test_two_jobs_give_byte_identical_results_on_a_register(
     assert one.stdout == two.stdout
     assert one.stderr == two.stderr
     assert one.stderr.count(": error[") == 3
+
+
+def test_output_to_a_device_writes_through_it_instead_of_replacing_it(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run_cli(["check", "examples", "--format", "jsonl", "--output", str(fifo)])
+    reader.join(timeout=10)
+    assert result.exit_code == 0, result.describe()
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert len(received[0].splitlines()) == len(EXAMPLES)
