@@ -138,7 +138,7 @@ def ask(
 
 
 def _read_answer(prompt: str) -> str:
-    typer.echo(f"{prompt}: ", nl=False)
+    typer.echo(prompt, nl=False)
     line = sys.stdin.readline()
     if not line:
         raise EOFError

@@ -149,8 +149,11 @@ class Interview:
 
                 Parcel.model_validate(trial)
             except ValidationError as err:
+                from landrules.yamlio import error_message
+
                 first = err.errors()[0]
-                self.say("  " + t("ask.invalid", lang, error=first.get("msg", "")))
+                message = error_message(first, tuple(first["loc"]))  # in the reader's language
+                self.say("  " + t("ask.invalid", lang, error=message))
                 continue
             self.data = trial
             return
