@@ -376,10 +376,11 @@ def in_force(provision: r.Provision, on: date) -> Tri:
 def describe_bound(bound: r.DateBound, lang: str = "en") -> str:
     """'2015 (year only, …)' or 'open (not known whether …)' for notes shown with a verdict."""
     note = getattr(bound.note, lang)
+    wrapped = f"（{note}）" if lang == "zh" else f" ({note})"
     if bound.date is None:
-        return f"{'开放' if lang == 'zh' else 'open'} ({note})"
+        return f"{'未定' if lang == 'zh' else 'open'}{wrapped}"
     shown = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}[bound.precision]
-    return f"{bound.date.strftime(shown)} ({note})"
+    return f"{bound.date.strftime(shown)}{wrapped}"
 
 
 _Day = date
@@ -442,8 +443,9 @@ class VersionUse:
 def _span_text(p: r.Provision, lang: str = "en") -> str:
     until = "至" if lang == "zh" else "until"
     start = "自" if lang == "zh" else "from"
+    sep = "；" if lang == "zh" else "; "
     return (
-        f"{start} {describe_bound(p.effective_from, lang)}; "
+        f"{start} {describe_bound(p.effective_from, lang)}{sep}"
         f"{until} {describe_bound(p.effective_until, lang)}"
     )
 
