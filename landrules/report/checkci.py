@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from typing import IO, Any
 
 from landrules.batch import Result, Summary
+from landrules.i18n import current_lang, t
 from landrules.problems import Problem
 from landrules.report import findings
 
@@ -30,15 +31,17 @@ def outcome_problems(result: Result, fail_on: frozenset[str]) -> list[Problem]:
             else "note"
         )
         detail = details.get(provision, {})
-        message = f"{provision} {outcome.replace('_', ' ')}"
+        lang = current_lang()
+        message = t("line.outcome", id=provision, outcome=t(f"outcome.{outcome}"))
         if detail.get("title"):
-            message += f": {detail['title']['en']}"
+            message += t("ci.title", title=detail["title"][lang])
         if detail.get("missing_facts"):
-            message += f" (missing: {', '.join(detail['missing_facts'])})"
-        reviews = [r["label"]["en"] for r in detail.get("reviews", [])]
-        reviews += [a["en"] for a in detail.get("ambiguities", [])]
+            missing = t("tree.list_separator").join(detail["missing_facts"])
+            message += t("ci.missing", missing=missing)
+        reviews = [r["label"][lang] for r in detail.get("reviews", [])]
+        reviews += [a[lang] for a in detail.get("ambiguities", [])]
         if reviews:
-            message += f" (review: {'; '.join(reviews)})"
+            message += t("ci.review", reviews=t("tree.separator").join(reviews))
         problems.append(
             Problem(
                 item.source, item.line or 1, 1, f"{provision}-{outcome}", message, severity=severity

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from landrules.batch import Result, Summary
+from landrules.i18n import t
 from landrules.registers import VERDICT_PREFIXES
 
 __all__ = ["CsvWriter", "GeoJsonWriter", "ProvisionColumns", "make_writer"]
@@ -84,8 +85,8 @@ def _errors(result: Result) -> str:
     """A failed row's problems on one line: `col 5 用地面积: must not be negative | …`."""
     parts = []
     for p in result.problems:
-        where = f"col {p.col} " if p.col else ""
-        field = f"{p.field}: " if p.field else ""
+        where = t("tab.column", col=p.col) if p.col else ""
+        field = t("tab.field", field=p.field) if p.field else ""
         parts.append(f"{where}{field}{p.message}")
     return " | ".join(parts)
 
