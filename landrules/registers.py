@@ -164,17 +164,17 @@ def _check_field(value: str) -> str:
     if _field_path(value) is not None:
         return value
     if value in NOT_REGISTER_COLUMNS:
-        raise ValueError(f"{value} is a list of records: it cannot be a register column")
+        raise ValueError(t("reg.list_of_records", value=value))
     match = difflib.get_close_matches(value, list(REGISTER_FIELDS), n=1, cutoff=0.6)
-    hint = f"; did you mean '{match[0]}'?" if match else ""
-    raise ValueError(f"{value!r} is not a register field{hint}")
+    hint = t("reg.did_you_mean", name=match[0]) if match else ""
+    raise ValueError(t("reg.not_a_field", value=repr(value), hint=hint))
 
 
 def _check_encoding(value: str) -> str:
     try:
         codecs.lookup(value)
     except LookupError:
-        raise ValueError(f"unknown encoding {value!r}") from None
+        raise ValueError(t("yaml.unknown_encoding", encoding=repr(value))) from None
     return value
 
 
@@ -188,7 +188,7 @@ class _Strict(BaseModel):
 def _check_unit(value: str) -> str:
     canonical = area_unit(value)
     if canonical is None:
-        raise ValueError(f"unknown area unit {value!r}: write 亩, 公顷 or 平方米 (mu, ha, m2)")
+        raise ValueError(t("reg.unknown_unit", unit=repr(value)))
     return canonical
 
 
@@ -202,7 +202,7 @@ class ColumnSpec(_Strict):
     def _unit_for_an_area(self) -> ColumnSpec:
         path = _field_path(self.field) or self.field
         if self.unit is not None and not REGISTER_FIELDS[path].is_area:
-            raise ValueError(f"a unit is given for {path}, which is not an area")
+            raise ValueError(t("reg.unit_not_area_field", path=path))
         return self
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from landrules.i18n import t
 from landrules.model.types import Decimal_, IsoDate, PlainInt, Text
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
@@ -86,9 +87,9 @@ class Compare(_Leaf):
     @model_validator(mode="after")
     def _one_right_side(self) -> Compare:
         if (self.value is None) == (self.than is None):
-            raise ValueError("give exactly one of `value` (a constant) or `than` (another fact)")
+            raise ValueError(t("rules.value_or_than"))
         if self.unit is not None and self.value is None:
-            raise ValueError("`unit` belongs to a constant `value`, not to `than`")
+            raise ValueError(t("rules.unit_with_than"))
         return self
 
 
@@ -175,10 +176,7 @@ class DateBound(RuleData):
             (self.precision == "year" and (day.month, day.day) != (1, 1))
             or (self.precision == "month" and day.day != 1)
         ):
-            raise ValueError(
-                f"with precision {self.precision}, write the first day of the "
-                f"{self.precision} (the rest of the date is not known)"
-            )
+            raise ValueError(t(f"rules.first_day_{self.precision}"))
         return self
 
 
