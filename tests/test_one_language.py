@@ -262,3 +262,20 @@ def test_help_follows_the_locale() -> None:
             check=True,
         ).stdout
         assert word in out, out
+
+
+def test_worker_processes_speak_the_chosen_language(tmp_path: Path) -> None:
+    """With --jobs 2 (more than one chunk), lines rendered in worker processes are Chinese too."""
+    import shutil
+
+    from landrules.batch import CHUNK
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(CHUNK + 20):
+        shutil.copy(EXAMPLES / "p1-applies-renovation.yaml", folder / f"p{i:04d}.yaml")
+    result = invoke_cli(["check", str(folder), "--jobs", "2", "--lang", "zh"])
+    lines = result.stdout.splitlines()
+    assert len(lines) == CHUNK + 21, result.describe()
+    assert all("P1 适用" in line for line in lines[:-1]), lines[:3]
+    assert lines[-1].startswith(f"地块 {CHUNK + 20} 宗"), lines[-1]
