@@ -116,7 +116,7 @@ def test_an_unwritable_output_is_refused_before_any_work(
 def test_two_jobs_give_byte_identical_results_in_order(
     tmp_path: Path, run_cli: Callable[..., CliResult]
 ) -> None:
-    """Above one chunk (500 parcels) the pool is used; its output must equal one process's."""
+    """From 500 parcels on the pool is used; its output must equal one process's."""
     folder = tmp_path / "many"
     folder.mkdir()
     for n in range(520):
@@ -134,8 +134,8 @@ def test_two_jobs_give_byte_identical_results_in_order(
 def test_two_jobs_give_byte_identical_results_on_a_register(
     tmp_path: Path, run_cli: Callable[..., CliResult], fmt: str
 ) -> None:
-    """A CSV register of 1,100 rows (two full chunks and a part) with bad rows: the pool's output,
-    results and row errors, must equal one process's byte for byte and in order."""
+    """A CSV register of 1,100 rows (11 chunks) with bad rows in the first, sixth and last: the
+    pool's output, results and row errors, must equal one process's byte for byte and in order."""
     import csv
 
     from register_fixtures import flat_examples, write_chinese_csv
@@ -145,7 +145,7 @@ def test_two_jobs_give_byte_identical_results_on_a_register(
     with register.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     area = next(i for i, header in enumerate(rows[0]) if "亩" in header)
-    for n in (7, 501, 1099):  # a bad area in the first, second and last chunk
+    for n in (7, 501, 1099):  # a bad area in three chunks: the first, the sixth, the last
         rows[n][area] = "-5"
     with register.open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(rows)
