@@ -85,7 +85,9 @@ def sections(verdict: Verdict, pv: ProvisionVerdict, lang: Lang) -> list[Section
                 if all(c.changeable for c in cs)
                 else "explain.changes.option_fixed"
             )
-            line = f"{t(key, lang, n=n)}: " + "; ".join(c.text(lang) for c in cs)
+            line = t(key, lang, n=n) + t("explain.changes.join", lang).join(
+                c.text(lang) for c in cs
+            )
             still, maybe = reviews_after(pv, cs)
             if still:
                 labels = "; ".join(str(getattr(r.label, lang)) for r in still)

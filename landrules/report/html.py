@@ -154,21 +154,16 @@ def _step_html(step: Step, lang: Lang) -> str:
     quote = f' <q class="quote">「{escape(cond.quote)}」</q>' if cond.quote else ""
     facts = ""
     if not step.children:
-        shown = [f"{n} = {_show(v)}" for n, v in step.facts]
-        shown += [t("report.missing", lang, facts=m) for m in step.missing]
-        facts = f' <span class="facts">[{escape("; ".join(shown))}]</span>' if shown else ""
+        from landrules.report.text import _facts_text  # the same evidence the text tree shows
+
+        shown = _facts_text(step, lang)
+        facts = f' <span class="facts">[{escape(shown)}]</span>' if shown else ""
     children = "".join(_step_html(c, lang) for c in step.children)
     inner = f"<ul>{children}</ul>" if children else ""
     return (
         f'<li class="r-{step.result.value}"><span class="mark">{mark}</span> '
         f"{escape(str(getattr(cond.label, lang)))}{quote}{facts}{inner}</li>"
     )
-
-
-def _show(value: Any) -> str:
-    from landrules.derive import display
-
-    return display(value)
 
 
 def _provision_html(verdict: Verdict, pv: ProvisionVerdict, lang: Lang) -> str:
