@@ -12,6 +12,12 @@ from typer.testing import CliRunner
 
 from landrules.cli import app
 
+# The machine's locale must not choose the language of any test: library calls and spawned
+# `landrules` processes would otherwise speak Chinese on a zh_* machine. Tests that want a
+# language pass --lang (or set these variables themselves).
+for _name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANDRULES_LANG"):
+    os.environ.pop(_name, None)
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
