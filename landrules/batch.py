@@ -187,7 +187,7 @@ def evaluate_item(
     With `render` (an output format), the result carries its output text instead of the verdict
     data, so that a worker process sends back a string rather than a large nested dict.
     """
-    result = _evaluate(pack, item, encoding, limits, keep)
+    result = _evaluate(pack, item, encoding, limits, keep, data=keep or render != "text")
     if render is not None:
         from landrules.report.batch import RENDERERS
 
@@ -197,7 +197,11 @@ def evaluate_item(
     return result
 
 
-def _evaluate(pack: Any, item: Item, encoding: str | None, limits: Any, keep: bool) -> Result:
+def _evaluate(
+    pack: Any, item: Item, encoding: str | None, limits: Any, keep: bool, *, data: bool = True
+) -> Result:
+    """Without `data` only the outcomes are kept: the text line needs nothing else, and building
+    the verdict data was an eighth of checking a file."""
     from landrules.api import check_parcel, parcel_from_document, read_parcel_document
     from landrules.model.parcel import Parcel
     from landrules.report.data import verdict_data
@@ -216,6 +220,10 @@ def _evaluate(pack: Any, item: Item, encoding: str | None, limits: Any, keep: bo
     except InputError as err:
         return Result(item, problems=err.problems)
     verdict = check_parcel(pack, parcel, item.label)
+    if not data:
+        return Result(
+            item, decided={pv.provision.id: pv.outcome.value for pv in verdict.provisions}
+        )
     return Result(item, verdict_data(verdict), full=verdict if keep else None)
 
 
