@@ -67,7 +67,9 @@ def _pack(rules: Path | None) -> Any:
 
 
 def report(
-    paths: Annotated[list[Path], typer.Argument(help=_help("report.help"), show_default=False)],
+    paths: Annotated[
+        list[Path], typer.Argument(help=_help("report.help.paths"), show_default=False)
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help=_help("report.help.output"))],
     output_format: Annotated[
         Optional[ReportFormat],  # noqa: UP045
@@ -189,7 +191,7 @@ def _ask(parcel: Path | None, output: Path | None, rules: Path | None, lang: Lan
 
 
 def new(
-    path: Annotated[Path, typer.Argument(help=_help("new.help"), show_default=False)],
+    path: Annotated[Path, typer.Argument(help=_help("new.help.path"), show_default=False)],
     force: Annotated[bool, typer.Option("--force", help=_help("new.help.force"))] = False,
     lang: LangOpt = None,
 ) -> None:
