@@ -190,3 +190,39 @@ def test_some_value_of_the_first_ranked_missing_fact_alone_settles_the_provision
     ).stdout
     assert "facts still needed" in text
     assert first.fact in text.split("facts still needed", 1)[1]
+
+
+def test_the_smallest_sets_follow_any_all_and_not_and_drop_supersets() -> None:
+    """any(A, all(B, C), not(D)) with A, B, C false and D true: {A}, {B, C}, {not D} — and
+    any(A, all(A, B)) needs only {A} (the superset {A, B} is dropped)."""
+    from pydantic import TypeAdapter
+
+    from landrules.evaluate import Context, compile_condition
+    from landrules.explain import _fixes, _minimal
+    from landrules.logic import Tri
+    from landrules.model.rules import Condition
+
+    def leaf(name: str) -> dict[str, Any]:
+        return {"id": name, "kind": "equals", "label": {"zh": name, "en": name}, "fact": name,
+                "value": "yes"}  # fmt: skip
+
+    def group(kind: str, cid: str, *children: dict[str, Any]) -> dict[str, Any]:
+        return {"id": cid, "kind": kind, "label": {"zh": cid, "en": cid},
+                "conditions": list(children)}  # fmt: skip
+
+    negated = {"id": "nD", "kind": "not", "label": {"zh": "nD", "en": "nD"}, "condition": leaf("d")}
+    tree = group("any", "root", leaf("a"), group("all", "bc", leaf("b"), leaf("c")), negated)
+    cond = TypeAdapter(Condition).validate_python(tree)
+    step = compile_condition(cond)(Context({"a": "no", "b": "no", "c": "no", "d": "yes"}, {}))
+    assert step.result is Tri.FALSE
+    leaves: dict[str, Any] = {}
+    sets = _fixes(step, Tri.TRUE, leaves)
+    assert sorted(sorted(s) for s in sets) == [
+        [("a", Tri.TRUE)],
+        [("b", Tri.TRUE), ("c", Tri.TRUE)],
+        [("d", Tri.FALSE)],
+    ]
+    again = group("any", "r2", leaf("a"), group("all", "ab", leaf("a"), leaf("b")))
+    cond = TypeAdapter(Condition).validate_python(again)
+    step = compile_condition(cond)(Context({"a": "no", "b": "no"}, {}))
+    assert _minimal(_fixes(step, Tri.TRUE, {})) == [frozenset({("a", Tri.TRUE)})]
