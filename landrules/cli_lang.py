@@ -7,7 +7,7 @@ locale (`LANG=zh_CN.UTF-8 landrules --help` is Chinese); the output follows `--l
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -25,9 +25,43 @@ def help_text(key: str) -> str:
 
 
 def _localize_typer() -> None:
-    """typer's own panel titles and markers ("Options", "[required]") in the locale's language."""
-    import typer.rich_utils as rich_utils
+    """typer's own panel titles and markers ("Options", "[required]") in the locale's language.
 
+    Set when typer imports its rich_utils, which it does only to print help or an error:
+    importing it here cost ~50 ms (rich.markdown, rich.syntax, rich.traceback) on every run.
+    """
+    import sys
+
+    module = sys.modules.get("typer.rich_utils")
+    if module is not None:
+        _set_titles(module)
+    else:
+        sys.meta_path.insert(0, _OnImport())
+
+
+class _OnImport:
+    """A one-shot import hook: load typer.rich_utils as usual, then set its titles."""
+
+    def find_spec(self, fullname: str, path: Any, _target: Any = None) -> Any:
+        if fullname != "typer.rich_utils":
+            return None
+        import sys
+        from importlib.machinery import PathFinder
+
+        sys.meta_path.remove(self)
+        spec = PathFinder.find_spec(fullname, path)
+        if spec is not None and spec.loader is not None:
+            load = spec.loader.exec_module
+
+            def exec_module(module: Any) -> None:
+                load(module)
+                _set_titles(module)
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _set_titles(rich_utils: Any) -> None:
     for name in (
         "ARGUMENTS_PANEL_TITLE",
         "OPTIONS_PANEL_TITLE",
