@@ -597,6 +597,16 @@ def _first_bad(path: Path, codec: str) -> _Bad | None:
             offset += len(chunk)
 
 
+def _codec_or_refusal(path: Path, encoding: str | None, emit: Notices) -> str | Item:
+    """The codec to read a whole-file register with, or the Item that refuses the file."""
+    enc = _detect(path, encoding)
+    if enc.problem is not None:
+        return Item(str(path), enc.problem.line, problems=[enc.problem])
+    if enc.notice is not None:
+        emit(enc.notice)
+    return enc.codec
+
+
 def _detect(path: Path, explicit: str | None) -> _Encoding:
     """Explicit codec, else BOM, else strict UTF-8, else GB18030 with a notice.
 
@@ -785,13 +795,11 @@ def _iter_csv(
     path: Path, encoding: str | None, loaded: LoadedMapping, emit: Notices
 ) -> Iterator[Item]:
     source = str(path)
-    enc = _detect(path, encoding)
-    if enc.problem is not None:
-        yield Item(source, enc.problem.line, problems=[enc.problem])
+    codec = _codec_or_refusal(path, encoding, emit)
+    if isinstance(codec, Item):
+        yield codec
         return
-    if enc.notice is not None:
-        emit(enc.notice)
-    with path.open(encoding=enc.codec, newline="") as f:
+    with path.open(encoding=codec, newline="") as f:
         first = f.readline()
         delimiter = "\t" if "\t" in first and "," not in first else ","  # Excel "Unicode text"
         f.seek(0)
@@ -1077,15 +1085,13 @@ def _iter_geojson(
 ) -> Iterator[Item]:
     """Features of a FeatureCollection, streamed; `Item.line` is the feature's 1-based number."""
     source = str(path)
-    enc = _detect(path, encoding)
-    if enc.problem is not None:
-        yield Item(source, enc.problem.line, problems=[enc.problem])
+    codec = _codec_or_refusal(path, encoding, emit)
+    if isinstance(codec, Item):
+        yield codec
         return
-    if enc.notice is not None:
-        emit(enc.notice)
     keys = _Keys(loaded, source, emit)
     n = 0
-    with path.open(encoding=enc.codec) as f:
+    with path.open(encoding=codec) as f:
         try:
             for kind, value in _geojson_events(f):
                 if kind == "member":
