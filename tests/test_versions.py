@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, CliResult
+from test_evaluate import APPLYING_P1, changed
 
 from landrules.api import check_parcel, load_rules
 from landrules.model.parcel import Parcel
@@ -20,24 +21,7 @@ PACK = ROOT / "rules" / "cixi-jingxinjian-2019-13"
 P1 = "p1-existing-land-renovation.yaml"
 # The applying renovation, but the project is not a technical renovation: the 2015 text needs
 # one, the (made-up) 2020 version below does not.
-PARCEL: dict[str, Any] = {
-    "schema_version": "1",
-    "parcel": {"land_area_m2": "20000", "land_supply": "existing", "land_tenure": "granted"},
-    "land_use": {
-        "current": {"gbt21010": "0601", "planning_class": "M2"},
-        "proposed": {"gbt21010": "0601", "planning_class": "M2"},
-        "planned": {"planning_class": "M2"},
-    },
-    "project": {"kind": "other", "works": ["new_multistorey_factory"]},
-    "floor_area": {
-        "before": {"production_m2": "15000", "non_production_m2": "1000"},
-        "after": {"production_m2": "31000", "non_production_m2": "1000"},
-    },
-    "approvals": {
-        "urban_rural_planning": {"status": "given"},
-        "environmental": {"status": "given"},
-    },
-}
+PARCEL: dict[str, Any] = changed("project.kind", "other", APPLYING_P1)
 
 
 @pytest.fixture(scope="module")
