@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,8 +30,14 @@ def _read_exact(path: Path) -> str:
 @pytest.mark.parametrize(("stem", "suffix"), CASES, ids=[f"{s}.{x}" for s, x in CASES])
 def test_output_matches_the_golden_file(stem: str, suffix: str, run_cli) -> None:
     path = regenerate.golden_path(stem, suffix)
-    assert path.exists(), f"{path.name} is missing: {HINT}"
-    result = run_cli(regenerate.golden_args(stem, suffix))
+    _assert_matches(
+        path, f"tests/golden/{path.name}", run_cli(regenerate.golden_args(stem, suffix))
+    )
+
+
+def _assert_matches(path: Path, shown: str, result: Any) -> None:
+    """The CLI run succeeded and printed exactly the committed golden file, else show a diff."""
+    assert path.exists(), f"{shown} is missing: {HINT}"
     assert result.exit_code == 0, result.describe()
     golden = _read_exact(path)
     if result.stdout != golden:
@@ -38,11 +45,11 @@ def test_output_matches_the_golden_file(stem: str, suffix: str, run_cli) -> None
             difflib.unified_diff(
                 golden.splitlines(keepends=True),
                 result.stdout.splitlines(keepends=True),
-                f"tests/golden/{path.name}",
+                shown,
                 "landrules output",
             )
         )
-        pytest.fail(f"output differs from tests/golden/{path.name}; {HINT}\n{diff[:6000]}")
+        pytest.fail(f"output differs from {shown}; {HINT}\n{diff[:6000]}")
 
 
 def test_every_golden_file_is_regenerated() -> None:
@@ -61,20 +68,8 @@ def test_each_example_in_each_language_matches_its_golden_file(
 ) -> None:
     """`--lang` is pinned, so the machine's locale never matters (conftest also unsets it)."""
     path = regenerate.lang_path(lang, stem)
-    assert path.exists(), f"{lang}/{path.name} is missing: {HINT}"
-    result = run_cli(regenerate.lang_args(lang, stem))
-    assert result.exit_code == 0, result.describe()
-    golden = _read_exact(path)
-    if result.stdout != golden:
-        diff = "".join(
-            difflib.unified_diff(
-                golden.splitlines(keepends=True),
-                result.stdout.splitlines(keepends=True),
-                f"tests/golden/{lang}/{path.name}",
-                "landrules output",
-            )
-        )
-        pytest.fail(f"output differs from tests/golden/{lang}/{path.name}; {HINT}\n{diff[:6000]}")
+    shown = f"tests/golden/{lang}/{path.name}"
+    _assert_matches(path, shown, run_cli(regenerate.lang_args(lang, stem)))
 
 
 def test_every_language_golden_file_is_regenerated() -> None:
