@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from landrules import yamlio  # noqa: E402
-from landrules.registers import REGISTER_FIELDS, load_mapping  # noqa: E402
+from landrules.registers import REGISTER_FIELDS, load_mapping, record_as_row  # noqa: E402
 
 SIZES = (10_000, 100_000)
 SEED = 20240506
@@ -49,20 +49,10 @@ def templates() -> list[dict[str, Any]]:
     for path in sorted((ROOT / "examples").glob("*.yaml")):
         data = yamlio.load(path).data
         assert isinstance(data, dict)
-        if "buildings" in data:
-            continue
-        flat = dict(_leaves(data))
-        flat.pop("schema_version")
-        out.append(flat)
+        row = record_as_row(data)
+        if row is not None:
+            out.append(row)
     return out
-
-
-def _leaves(node: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for key, value in node.items():
-        if isinstance(value, dict):
-            yield from _leaves(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}", value
 
 
 def headers(fields: list[str]) -> list[str]:

@@ -39,7 +39,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -90,24 +90,15 @@ def _spoil_yaml(text: str, rng: random.Random) -> str:
 def register_templates() -> list[dict[str, Any]]:
     """The flat examples (floor-area totals, no buildings) as field path → value."""
     from landrules import yamlio
+    from landrules.registers import record_as_row
 
     out = []
     for path in EXAMPLES:
         data = yamlio.load(path).data
-        if not isinstance(data, dict) or "buildings" in data:
-            continue
-        flat = dict(_leaves(data))
-        flat.pop("schema_version", None)
-        out.append(flat)
+        row = record_as_row(data) if isinstance(data, dict) else None
+        if row is not None:
+            out.append(row)
     return out
-
-
-def _leaves(node: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for key, value in node.items():
-        if isinstance(value, dict):
-            yield from _leaves(value, f"{prefix}{key}.")
-        else:
-            yield f"{prefix}{key}", value
 
 
 def register_csv(path: Path, n: int, seed: int = SEED) -> None:

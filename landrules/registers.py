@@ -663,6 +663,30 @@ def _failed(source: str, line: int, col: int, code: str, message: str, hint: str
 Reader = Callable[[Path, Union[str, None], LoadedMapping, Notices], Iterator[Item]]  # noqa: UP007
 
 
+def record_as_row(data: dict[str, Any]) -> dict[str, Any] | None:
+    """A parcel record (as read from YAML) as the register row stating the same facts.
+
+    Field path → value in register-field order; None when the record needs what a row cannot
+    hold (per-building floor areas, other approvals). Used to build registers from parcel files.
+    """
+    found: dict[str, Any] = {}
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        prefix, node = stack.pop()
+        for key, value in node.items():
+            if isinstance(value, dict):
+                stack.append((f"{prefix}{key}.", value))
+            else:
+                found[f"{prefix}{key}"] = value
+    found.pop("schema_version", None)
+    if any(name in found for name in NOT_REGISTER_COLUMNS):
+        return None
+    unknown = set(found) - set(REGISTER_FIELDS)
+    if unknown:
+        raise ValueError(f"not register fields: {sorted(unknown)}")
+    return {f: found[f] for f in REGISTER_FIELDS if f in found}
+
+
 def iter_register(
     path: Path,
     *,

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from landrules import yamlio
-from landrules.registers import REGISTER_FIELDS, load_mapping
+from landrules.registers import REGISTER_FIELDS, load_mapping, record_as_row
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -55,22 +54,11 @@ def _data(path: Path) -> dict[str, Any]:
     return data
 
 
-def _leaves(node: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for key, value in node.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            yield from _leaves(value, f"{name}.")
-        else:
-            yield name, value
-
-
 def flat_record(path: Path) -> dict[str, Any]:
     """field path → value (text, or a list for project.works), in register-field order."""
-    found = dict(_leaves(_data(path)))
-    found.pop("schema_version")
-    unknown = set(found) - set(REGISTER_FIELDS)
-    assert not unknown, f"{path.name}: not register fields: {unknown}"
-    return {f: found[f] for f in REGISTER_FIELDS if f in found}
+    row = record_as_row(_data(path))
+    assert row is not None, f"{path.name} cannot be a register row"
+    return row
 
 
 def chinese_headers() -> dict[str, str]:

@@ -645,3 +645,22 @@ def test_a_geojson_that_is_not_a_feature_collection_is_one_problem(tmp_path: Pat
     path.write_text(json.dumps(feature(0, 宗地号="G0")), encoding="utf-8")
     (item,), _ = read(path)
     assert item.problems[0].message == "expected a GeoJSON FeatureCollection, found type 'Feature'"
+
+
+def test_a_parcel_record_becomes_the_row_stating_the_same_facts() -> None:
+    from landrules.registers import record_as_row
+
+    record = {
+        "schema_version": "1",
+        "parcel": {"code": "A1", "land_area_m2": "100"},
+        "land_use": {"current": {"gbt21010": "0601"}},
+        "project": {"works": ["new_multistorey_factory"]},
+    }
+    assert record_as_row(record) == {
+        "parcel.code": "A1",
+        "parcel.land_area_m2": "100",
+        "land_use.current.gbt21010": "0601",
+        "project.works": ["new_multistorey_factory"],
+    }
+    assert record_as_row({**record, "buildings": [{"use": "production"}]}) is None
+    assert record_as_row({**record, "approvals": {"other": [{"name": "x"}]}}) is None
