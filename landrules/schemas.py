@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -129,8 +129,3 @@ def stale(directory: Path) -> list[Path]:
         if not (directory / name).exists()
         or (directory / name).read_text(encoding="utf-8") != render(schema)
     ]
-
-
-def as_model(model: type[BaseModel]) -> dict[str, Any]:
-    """One model's schema (for tests and the docs)."""
-    return _schema_of(model, model.__name__, model.__doc__ or "")

@@ -20,10 +20,6 @@ from landrules.i18n import t
 Interval = tuple[Decimal | None, bool, Decimal | None, bool]
 
 
-def _lt(a: Decimal | None, b: Decimal | None) -> bool:
-    return a is not None and b is not None and a < b
-
-
 def _empty(iv: Interval) -> bool:
     low, low_closed, high, high_closed = iv
     if low is None or high is None:
