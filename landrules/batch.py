@@ -200,9 +200,14 @@ def evaluate_item(
 def _evaluate(
     pack: Any, item: Item, encoding: str | None, limits: Any, keep: bool, *, data: bool = True
 ) -> Result:
-    """Without `data` only the outcomes are kept: the text line needs nothing else, and building
-    the verdict data was an eighth of checking a file."""
-    from landrules.api import check_parcel, parcel_from_document, read_parcel_document
+    """Without `data` only the outcomes are decided (no explanation is built): the text line
+    needs nothing else, and the explanation and its data were half the time of checking a file."""
+    from landrules.api import (
+        check_parcel,
+        decide_parcel,
+        parcel_from_document,
+        read_parcel_document,
+    )
     from landrules.model.parcel import Parcel
     from landrules.report.data import verdict_data
 
@@ -219,11 +224,10 @@ def _evaluate(
                 return Result(item, problems=item.row_problems(err))
     except InputError as err:
         return Result(item, problems=err.problems)
-    verdict = check_parcel(pack, parcel, item.label)
     if not data:
-        return Result(
-            item, decided={pv.provision.id: pv.outcome.value for pv in verdict.provisions}
-        )
+        decided = decide_parcel(pack, parcel)
+        return Result(item, decided={pid: outcome.value for pid, outcome in decided.items()})
+    verdict = check_parcel(pack, parcel, item.label)
     return Result(item, verdict_data(verdict), full=verdict if keep else None)
 
 

@@ -1,7 +1,10 @@
 """The evaluator: a pure function from (compiled rule pack, parcel facts) to an explained verdict.
 
 Rule trees are compiled once into closures; evaluating a parcel never re-reads rule data and never
-short-circuits, so every condition's result is in the trace (and in rule-test coverage).
+short-circuits, so every condition's result is in the trace (and in rule-test coverage). Each tree
+is compiled twice from the same validated model: deciders give every condition's result as a
+number (all a one-line output needs), and the explained closures build the Step trees of a verdict,
+taking each leaf's result from its decider.
 """
 
 from __future__ import annotations
@@ -135,6 +138,40 @@ def _inputs_of(name: str, keys: tuple[str, ...]) -> tuple[str, ...]:
     return found
 
 
+# ---------------------------------------------------------------------------------------------
+# Results as small numbers: the Kleene logic both evaluators share, and the decision-only path
+
+FALSE, TRUE, AMBIGUOUS, MISSING = 0, 1, 2, 3
+"""A condition's result; an unknown is split by why. A missing fact outranks an ambiguity, as in a
+verdict (undetermined before needs review), so combining unknowns is taking the largest."""
+
+_TRI = (Tri.FALSE, Tri.TRUE)
+
+
+def _code(step: Step) -> int:
+    if step.result is Tri.UNKNOWN:
+        return MISSING if step.missing else AMBIGUOUS
+    return TRUE if step.result is Tri.TRUE else FALSE
+
+
+def _unknown_code(*values: Any) -> int:
+    return MISSING if any(isinstance(v, Unknown) and v.missing for v in values) else AMBIGUOUS
+
+
+def _all(codes: list[int]) -> int:
+    return FALSE if FALSE in codes else max(codes, default=TRUE)
+
+
+def _any(codes: list[int]) -> int:
+    if TRUE in codes:
+        return TRUE
+    worst = max(codes, default=FALSE)
+    return worst if worst > TRUE else FALSE
+
+
+_COMBINE = {"all": _all, "any": _any}
+
+
 Compiled = Callable[[Context], Step]
 
 
@@ -157,10 +194,6 @@ def _unknown_step(cond: Any, facts: tuple, *values: Any) -> Step:
     )
 
 
-def _truth(flag: bool) -> Tri:
-    return Tri.TRUE if flag else Tri.FALSE
-
-
 _OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "gt": lambda a, b: a > b,
     "ge": lambda a, b: a >= b,
@@ -169,8 +202,8 @@ _OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
 }
 
 
-def _compare(left: Any, op: str, right: Any) -> Tri | Ambiguity:
-    """Decimal comparison; a Span decides only when both of its bounds agree."""
+def _compare(left: Any, op: str, right: Any) -> int | Ambiguity:
+    """Decimal comparison (TRUE or FALSE); a Span decides only when both of its bounds agree."""
     test = _OPS[op]
     for side, other, flip in ((left, right, False), (right, left, True)):
         if isinstance(side, Span):
@@ -178,8 +211,8 @@ def _compare(left: Any, op: str, right: Any) -> Tri | Ambiguity:
                 (test(other, bound) if flip else test(bound, other))
                 for bound in (side.low, side.high)
             }
-            return _truth(results.pop()) if len(results) == 1 else side.ambiguity
-    return _truth(test(left, right))
+            return (TRUE if results.pop() else FALSE) if len(results) == 1 else side.ambiguity
+    return TRUE if test(left, right) else FALSE
 
 
 def compile_condition(cond: Any) -> Compiled:
@@ -187,23 +220,22 @@ def compile_condition(cond: Any) -> Compiled:
     kind = cond.kind
     if kind in ("all", "any"):
         parts = [compile_condition(c) for c in cond.conditions]
-        decisive = Tri.FALSE if kind == "all" else Tri.TRUE
+
+        combine = _COMBINE[kind]
 
         def group(ctx: Context) -> Step:
             children = tuple(p(ctx) for p in parts)
-            results = {c.result for c in children}
-            if decisive in results:
-                return Step(cond, decisive, children=children)
-            if Tri.UNKNOWN in results:
-                unknown = [c for c in children if c.result is Tri.UNKNOWN]
-                return Step(
-                    cond,
-                    Tri.UNKNOWN,
-                    missing=merge_unique(*(c.missing for c in unknown)),
-                    ambiguities=merge_unique(*(c.ambiguities for c in unknown)),
-                    children=children,
-                )
-            return Step(cond, Tri.FALSE if decisive is Tri.TRUE else Tri.TRUE, children=children)
+            code = combine([_code(c) for c in children])
+            if code <= TRUE:
+                return Step(cond, _TRI[code], children=children)
+            unknown = [c for c in children if c.result is Tri.UNKNOWN]
+            return Step(
+                cond,
+                Tri.UNKNOWN,
+                missing=merge_unique(*(c.missing for c in unknown)),
+                ambiguities=merge_unique(*(c.ambiguities for c in unknown)),
+                children=children,
+            )
 
         return group
     if kind == "not":
@@ -219,63 +251,176 @@ def compile_condition(cond: Any) -> Compiled:
 
 
 def _compile_leaf(cond: Any) -> Compiled:
+    """A leaf's result comes from its decider (one place tests a value); the Step adds the facts
+    read and why it is unknown."""
     name: str = cond.fact
+    decide = _compile_leaf_decider(cond)
+
+    if cond.kind == "compare":
+        other: str | None = cond.than
+        constant = cond.value
+
+        def compare(ctx: Context) -> Step:
+            code = decide(ctx, [])
+            facts = ctx.evidence(name)
+            if other is not None:
+                facts += tuple(f for f in ctx.evidence(other) if f not in facts)
+            if code <= TRUE:
+                return Step(cond, _TRI[code], facts)
+            left = ctx.get(name)
+            right = ctx.get(other) if other is not None else constant
+            if isinstance(left, Unknown) or isinstance(right, Unknown):
+                return _unknown_step(cond, facts, left, right)
+            span = left if isinstance(left, Span) else right  # the reading that decides
+            return Step(cond, Tri.UNKNOWN, facts, (), (span.ambiguity,))
+
+        return compare
+
+    def leaf(ctx: Context) -> Step:
+        code = decide(ctx, [])
+        facts = ctx.evidence(name)
+        if code <= TRUE:
+            return Step(cond, _TRI[code], facts)
+        return _unknown_step(cond, facts, ctx.get(name))
+
+    return leaf
+
+
+def _outcome(root: int, reviews: list[int], covered: Any) -> Outcome:
+    """Precedence: a definite failure, then missing facts, then ambiguity or a review, then
+    applies. A review with a missing fact is pending, not triggered."""
+    if root == FALSE:
+        return Outcome.DOES_NOT_APPLY
+    if root == MISSING:
+        return Outcome.UNDETERMINED
+    if root == AMBIGUOUS or TRUE in reviews or AMBIGUOUS in reviews:
+        return Outcome.NEEDS_REVIEW
+    if isinstance(covered, Span):  # applies under every reading, but not for the same amount
+        return Outcome.NEEDS_REVIEW
+    return Outcome.APPLIES
+
+
+Decider = Callable[[Context, list[int]], int]
+"""A compiled condition that only decides: it appends its result (children first) to the trace
+and returns it. No Step, no evidence: for outputs that print outcomes only."""
+
+
+def compile_decider(cond: Any) -> Decider:
+    """The decision-only twin of `compile_condition`, from the same validated tree."""
     kind = cond.kind
+    if kind in ("all", "any"):
+        parts = [compile_decider(c) for c in cond.conditions]
+        combine = _COMBINE[kind]
+
+        def group(ctx: Context, trace: list[int]) -> int:
+            code = combine([p(ctx, trace) for p in parts])
+            trace.append(code)
+            return code
+
+        return group
+    if kind == "not":
+        inner = compile_decider(cond.condition)
+
+        def negate(ctx: Context, trace: list[int]) -> int:
+            code = inner(ctx, trace)
+            code = 1 - code if code <= TRUE else code
+            trace.append(code)
+            return code
+
+        return negate
+    return _compile_leaf_decider(cond)
+
+
+def _compile_leaf_decider(cond: Any) -> Decider:
+    """One closure per leaf kind, each testing its value in line: this is where a parcel's
+    conditions are decided, for both evaluators."""
+    kind = cond.kind
+    name: str = cond.fact
+    # Context.get in line: a stated fact from the facts, a derived one from those computed (a
+    # falsy or not yet computed value is asked of Context.get, which computes it once)
+    stated = name not in DERIVATIONS
+    absent = Unknown(missing=(name,))
 
     if kind == "given":
 
-        def given(ctx: Context) -> Step:
-            value = ctx.get(name)
-            missing = isinstance(value, Unknown) and bool(value.missing)
-            return Step(cond, _truth(not missing), ctx.evidence(name))
+        def given(ctx: Context, trace: list[int]) -> int:
+            value = (
+                ctx.facts.get(name, absent) if stated else (ctx.derived.get(name) or ctx.get(name))
+            )
+            code = FALSE if isinstance(value, Unknown) and value.missing else TRUE
+            trace.append(code)
+            return code
 
         return given
 
     if kind == "compare":
         other: str | None = cond.than
         constant = cond.value
+        op = cond.op
 
-        def compare(ctx: Context) -> Step:
-            left = ctx.get(name)
+        def compare(ctx: Context, trace: list[int]) -> int:
+            left = (
+                ctx.facts.get(name, absent) if stated else (ctx.derived.get(name) or ctx.get(name))
+            )
             right = ctx.get(other) if other is not None else constant
-            facts = ctx.evidence(name)
-            if other is not None:
-                facts += tuple(f for f in ctx.evidence(other) if f not in facts)
             if isinstance(left, Unknown) or isinstance(right, Unknown):
-                return _unknown_step(cond, facts, left, right)
-            outcome = _compare(left, cond.op, right)
-            if isinstance(outcome, Ambiguity):
-                return Step(cond, Tri.UNKNOWN, facts, (), (outcome,))
-            return Step(cond, outcome, facts)
+                code = _unknown_code(left, right)
+            else:
+                found = _compare(left, op, right)
+                code = found if isinstance(found, int) else AMBIGUOUS
+            trace.append(code)
+            return code
 
         return compare
 
     if kind == "equals":
         target = cond.value
 
-        def test(value: Any) -> bool:
-            return _canon(value) == target
+        def equals(ctx: Context, trace: list[int]) -> int:
+            value = (
+                ctx.facts.get(name, absent) if stated else (ctx.derived.get(name) or ctx.get(name))
+            )
+            if value.__class__ is str:
+                code = TRUE if value == target else FALSE
+            elif isinstance(value, Unknown):
+                code = MISSING if value.missing else AMBIGUOUS
+            else:
+                code = TRUE if _canon(value) == target else FALSE
+            trace.append(code)
+            return code
 
-    elif kind == "in":
+        return equals
+
+    if kind == "in":
         allowed = frozenset(cond.values)
 
-        def test(value: Any) -> bool:
-            return _canon(value) in allowed
+        def one_of(ctx: Context, trace: list[int]) -> int:
+            value = (
+                ctx.facts.get(name, absent) if stated else (ctx.derived.get(name) or ctx.get(name))
+            )
+            if value.__class__ is str:
+                code = TRUE if value in allowed else FALSE
+            elif isinstance(value, Unknown):
+                code = MISSING if value.missing else AMBIGUOUS
+            else:
+                code = TRUE if _canon(value) in allowed else FALSE
+            trace.append(code)
+            return code
 
-    else:  # includes_any
-        wanted = frozenset(cond.values)
+        return one_of
 
-        def test(value: Any) -> bool:
-            return any(_canon(v) in wanted for v in value)
+    wanted = frozenset(cond.values)  # includes_any
 
-    def leaf(ctx: Context) -> Step:
-        value = ctx.get(name)
-        facts = ctx.evidence(name)
+    def includes_any(ctx: Context, trace: list[int]) -> int:
+        value = ctx.facts.get(name, absent) if stated else (ctx.derived.get(name) or ctx.get(name))
         if isinstance(value, Unknown):
-            return _unknown_step(cond, facts, value)
-        return Step(cond, _truth(test(value)), facts)
+            code = MISSING if value.missing else AMBIGUOUS
+        else:
+            code = TRUE if any(_canon(v) in wanted for v in value) else FALSE
+        trace.append(code)
+        return code
 
-    return leaf
+    return includes_any
 
 
 @dataclass(slots=True)
@@ -284,6 +429,8 @@ class CompiledProvision:
     root: Compiled
     reviews: list[tuple[r.Review, Compiled]]
     source: str = ""  # the file this version was read from
+    decide_root: Decider | None = None
+    decide_reviews: list[Decider] = field(default_factory=list)
 
     @classmethod
     def build(cls, provision: r.Provision, source: str = "") -> CompiledProvision:
@@ -292,7 +439,18 @@ class CompiledProvision:
             compile_condition(provision.conditions),
             [(review, compile_condition(review.when)) for review in provision.reviews],
             source,
+            compile_decider(provision.conditions),
+            [compile_decider(review.when) for review in provision.reviews],
         )
+
+    def decide(self, ctx: Context, trace: list[int]) -> Outcome:
+        """The outcome `evaluate` gives, without the explanation; every condition's result (the
+        tree's, then each review's, children before their group) is appended to `trace`."""
+        assert self.decide_root is not None
+        root = self.decide_root(ctx, trace)
+        reviews = [run(ctx, trace) for run in self.decide_reviews]
+        covers = self.provision.outcome.covers
+        return _outcome(root, reviews, ctx.get(covers) if covers and root == TRUE else None)
 
     def evaluate(self, ctx: Context) -> ProvisionVerdict:
         """Precedence: a definite failure, then missing facts, then ambiguity, then applies."""
@@ -314,17 +472,13 @@ class CompiledProvision:
         if root.result is Tri.TRUE and covered and isinstance(covered.value, Span):
             # the provision applies under every reading, but how much it covers depends on one
             ambiguities = (covered.value.ambiguity,)
-        if root.result is Tri.FALSE:
-            outcome = Outcome.DOES_NOT_APPLY
-        elif root.missing:
-            outcome = Outcome.UNDETERMINED
-        elif ambiguities or triggered:
-            outcome = Outcome.NEEDS_REVIEW
-        else:
-            outcome = Outcome.APPLIES
         return ProvisionVerdict(
             provision=provision,
-            outcome=outcome,
+            outcome=_outcome(
+                _code(root),
+                [_code(f.step) for f in reviewed],
+                covered.value if covered and root.result is Tri.TRUE else None,
+            ),
             root=root,
             missing=root.missing if root.result is Tri.UNKNOWN else (),
             ambiguities=ambiguities,
@@ -490,34 +644,50 @@ def _unsettled(versions: list[CompiledProvision], use: VersionUse, root: Step) -
     )
 
 
+def choose_version(
+    versions: list[CompiledProvision], on: AsOf
+) -> tuple[str, CompiledProvision | None]:
+    """Which version judges a parcel on `on`, and how sure that is (a `VersionUse.state`).
+
+    No date: a single version (or versions differing only in their dates) is used and the date is
+    assumed; differing versions cannot be chosen. A date out of every version: none is in force.
+    A date inside a period known only to the year or month: the version is uncertain.
+    """
+    if on.date is None:
+        if len(versions) == 1 or _same_but_dates(versions):
+            return "assumed", versions[-1]
+        return "several_undated", None
+    results = [(v, in_force(v.provision, on.date)) for v in versions]
+    chosen = next((v for v, t in results if t is Tri.TRUE), None)
+    if chosen is not None:
+        return "in_force", chosen
+    chosen = next((v for v, t in results if t is Tri.UNKNOWN), None)
+    return ("uncertain", chosen) if chosen is not None else ("not_in_force", None)
+
+
+def decide_versions(
+    versions: list[CompiledProvision], ctx: Context, on: AsOf, trace: list[int]
+) -> Outcome:
+    """The outcome `evaluate_versions` gives, without the explanation (see `decide`)."""
+    state, chosen = choose_version(versions, on)
+    if chosen is None:
+        return Outcome.DOES_NOT_APPLY if state == "not_in_force" else Outcome.UNDETERMINED
+    outcome = chosen.decide(ctx, trace)
+    if state == "uncertain" and outcome is Outcome.APPLIES:
+        return Outcome.NEEDS_REVIEW
+    return outcome
+
+
 def evaluate_versions(
     versions: list[CompiledProvision], ctx: Context, on: AsOf
 ) -> ProvisionVerdict:
-    """Pick the version in force on `on` and evaluate it; say which, and how sure that is.
-
-    No date: a single version (or versions differing only in their dates) is used and the date is
-    noted as assumed; differing versions give undetermined, naming application_date. A date out
-    of every version gives does not apply, "no rule in force on DATE". A date inside a period
-    known only to the year or month gives needs review (unless a condition fails or a fact is
-    missing).
-    """
+    """Pick the version in force on `on` (`choose_version`) and evaluate it; say which, and how
+    sure that is. Out of force gives does not apply, "no rule in force on DATE"; a missing date
+    that would choose gives undetermined, naming application_date; an uncertain version gives
+    needs review (unless a condition fails or a fact is missing)."""
     pid = versions[0].provision.id
-    if on.date is None:
-        if len(versions) == 1 or _same_but_dates(versions):
-            chosen = versions[-1]
-            span = _span_text(chosen.provision)
-            zh_span = _span_text(chosen.provision, "zh")
-            use = VersionUse(
-                "assumed",
-                on,
-                chosen,
-                versions,
-                f"日期为假定：未给出申请日期（application_date）或 --as-of，"
-                f"使用唯一版本（{zh_span}）",
-                f"date assumed: no application_date or --as-of given; the only version is used "
-                f"({span})",
-            )
-            return _with_version(chosen.evaluate(ctx), use)
+    state, chosen = choose_version(versions, on)
+    if state == "several_undated":
         en = (
             f"{len(versions)} versions of {pid} differ and no application_date or --as-of was "
             f"given: the application date decides which one applies"
@@ -535,12 +705,8 @@ def evaluate_versions(
             f"申请日期时{pid}有效",
         )
         return _unsettled(versions, use, root)
-    day = on.date.isoformat()
-    results = [(v, in_force(v.provision, on.date)) for v in versions]
-    chosen_tri = next(((v, t) for v, t in results if t is Tri.TRUE), None) or next(
-        ((v, t) for v, t in results if t is Tri.UNKNOWN), None
-    )
-    if chosen_tri is None:
+    if chosen is None:  # not in force
+        day = on.date.isoformat() if on.date else ""
         spans = "; ".join(_span_text(v.provision) for v in versions)
         zh_spans = "；".join(_span_text(v.provision, "zh") for v in versions)
         use = VersionUse(
@@ -555,10 +721,21 @@ def evaluate_versions(
             pid, on, Tri.FALSE, f"a version of {pid} is in force on {day}", f"{day}时{pid}有效"
         )
         return _unsettled(versions, use, root)
-    chosen, tri = chosen_tri
     span = _span_text(chosen.provision)
     zh_span = _span_text(chosen.provision, "zh")
-    if tri is Tri.TRUE:
+    if state == "assumed":
+        use = VersionUse(
+            "assumed",
+            on,
+            chosen,
+            versions,
+            f"日期为假定：未给出申请日期（application_date）或 --as-of，使用唯一版本（{zh_span}）",
+            f"date assumed: no application_date or --as-of given; the only version is used "
+            f"({span})",
+        )
+        return _with_version(chosen.evaluate(ctx), use)
+    day = on.date.isoformat() if on.date else ""
+    if state == "in_force":
         use = VersionUse(
             "in_force",
             on,
