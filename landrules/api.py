@@ -90,12 +90,17 @@ def parcel_from_document(doc: yamlio.Document) -> Parcel:
 
 
 def check_parcel(
-    pack: RulePack, parcel: Parcel, source: str = "<parcel>", *, as_of: date | None = None
+    pack: RulePack,
+    parcel: Parcel,
+    source: str = "<parcel>",
+    *,
+    as_of: date | None = None,
+    evidence: bool = True,
 ) -> Verdict:
     """Evaluate every provision of the pack on the parcel, each in the version in force on
     `as_of` (else the pack's `as_of`, else the parcel's application date; see
-    `evaluate.evaluate_versions`)."""
-    ctx = Context(flatten(parcel), pack.params)
+    `evaluate.evaluate_versions`). Without `evidence` no Step lists the facts it read."""
+    ctx = Context(flatten(parcel), pack.params, with_evidence=evidence)
     on = AsOf.pick(as_of if as_of is not None else pack.as_of, parcel.application_date)
     verdicts = [evaluate_versions(versions, ctx, on) for versions in pack.versions()]
     return Verdict(source, parcel, pack, verdicts)

@@ -173,6 +173,12 @@ def iter_items(
             yield Item(str(path))
 
 
+RECORDS = ("outcomes", "brief", "full")
+"""What a result's `verdict` holds: nothing (the outcomes are decided, no explanation is built:
+all a text line needs), the brief record (`report.data.brief_data`: JSON Lines, CSV, GeoJSON), or
+the full explained verdict (`report.data.verdict_data`: `--detail`, CI findings)."""
+
+
 def evaluate_item(
     pack: Any,
     item: Item,
@@ -181,13 +187,15 @@ def evaluate_item(
     limits: Any = None,
     keep: bool = False,
     render: str | None = None,
+    record: str = "full",
 ) -> Result:
     """Read (if needed), validate and check one item; input problems become data, never raise.
 
+    `record` is one of RECORDS; `keep` also keeps the Verdict object (a tree is to be printed).
     With `render` (an output format), the result carries its output text instead of the verdict
     data, so that a worker process sends back a string rather than a large nested dict.
     """
-    result = _evaluate(pack, item, encoding, limits, keep, data=keep or render != "text")
+    result = _evaluate(pack, item, encoding, limits, keep, record)
     if render is not None:
         from landrules.report.batch import RENDERERS
 
@@ -198,10 +206,8 @@ def evaluate_item(
 
 
 def _evaluate(
-    pack: Any, item: Item, encoding: str | None, limits: Any, keep: bool, *, data: bool = True
+    pack: Any, item: Item, encoding: str | None, limits: Any, keep: bool, record: str
 ) -> Result:
-    """Without `data` only the outcomes are decided (no explanation is built): the text line
-    needs nothing else, and the explanation and its data were half the time of checking a file."""
     from landrules.api import (
         check_parcel,
         decide_parcel,
@@ -209,7 +215,6 @@ def _evaluate(
         read_parcel_document,
     )
     from landrules.model.parcel import Parcel
-    from landrules.report.data import verdict_data
 
     if item.problems:
         return Result(item, problems=item.problems)
@@ -224,11 +229,18 @@ def _evaluate(
                 return Result(item, problems=item.row_problems(err))
     except InputError as err:
         return Result(item, problems=err.problems)
-    if not data:
+    if record == "outcomes" and not keep:
         decided = decide_parcel(pack, parcel)
         return Result(item, decided={pid: outcome.value for pid, outcome in decided.items()})
-    verdict = check_parcel(pack, parcel, item.label)
-    return Result(item, verdict_data(verdict), full=verdict if keep else None)
+    # a brief record shows no facts read, so the Steps need not collect them
+    verdict = check_parcel(pack, parcel, item.label, evidence=keep or record == "full")
+    if record == "outcomes":
+        outcomes = {pv.provision.id: pv.outcome.value for pv in verdict.provisions}
+        return Result(item, decided=outcomes, full=verdict)
+    from landrules.report.data import brief_data, verdict_data
+
+    data = verdict_data(verdict) if record == "full" else brief_data(verdict)
+    return Result(item, data, full=verdict if keep else None)
 
 
 def run(
@@ -239,9 +251,12 @@ def run(
     limits: Any = None,
     keep: bool = False,
     render: str | None = None,
+    record: str = "full",
 ) -> Iterator[Result]:
     for item in items:
-        yield evaluate_item(pack, item, encoding=encoding, limits=limits, keep=keep, render=render)
+        yield evaluate_item(
+            pack, item, encoding=encoding, limits=limits, keep=keep, render=render, record=record
+        )
 
 
 CHUNK = 100
@@ -263,11 +278,22 @@ def _start_worker(rules: Path | None, as_of: Any) -> None:
 
 
 def _work(
-    chunk: list[Item], encoding: str | None, limits: Any, keep: bool, render: str | None
+    chunk: list[Item],
+    encoding: str | None,
+    limits: Any,
+    keep: bool,
+    render: str | None,
+    record: str,
 ) -> list[Result]:
     return [
         evaluate_item(
-            _WORKER_PACK, item, encoding=encoding, limits=limits, keep=keep, render=render
+            _WORKER_PACK,
+            item,
+            encoding=encoding,
+            limits=limits,
+            keep=keep,
+            render=render,
+            record=record,
         )
         for item in chunk
     ]
@@ -283,6 +309,7 @@ def run_parallel(
     limits: Any = None,
     keep: bool = False,
     render: str | None = None,
+    record: str = "full",
     chunk: int = CHUNK,
     in_process: int = IN_PROCESS,
 ) -> Iterator[Result]:
@@ -297,7 +324,15 @@ def run_parallel(
     head = list(itertools.islice(iterator, max(chunk, in_process)))
     if jobs <= 1 or len(head) < in_process:
         rest = itertools.chain(head, iterator)
-        yield from run(pack, rest, encoding=encoding, limits=limits, keep=keep, render=render)
+        yield from run(
+            pack,
+            rest,
+            encoding=encoding,
+            limits=limits,
+            keep=keep,
+            render=render,
+            record=record,
+        )
         return
     import multiprocessing
     from collections import deque
@@ -317,7 +352,7 @@ def run_parallel(
     ) as pool:
         pending: deque[Any] = deque()
         for part in chunks:
-            pending.append(pool.submit(_work, part, encoding, limits, keep, render))
+            pending.append(pool.submit(_work, part, encoding, limits, keep, render, record))
             if len(pending) >= 2 * jobs:
                 yield from pending.popleft().result()
         while pending:

@@ -336,15 +336,17 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
         else:
             writer = make_writer(fmt, out, sys.stderr, detail=options.detail, **tabular)
         writer.start(pack_data(pack))
+        tree = options.detail and fmt == "text"  # the full tree of each parcel is printed
         results = run_parallel(
             pack,
             items,
-            jobs=1 if options.detail else options.jobs,
+            jobs=1 if tree else options.jobs,
             rules=options.rules,
             encoding=options.encoding,
             limits=options.limits,
-            keep=options.detail,
-            render=fmt if fmt in RENDERERS and not options.detail else None,
+            keep=tree,
+            render=fmt if fmt in RENDERERS and not tree else None,
+            record=_record(fmt, options.detail),
         )
         for result in progress(results):
             summary.add(result)
@@ -356,6 +358,16 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     if summary.input_errors:
         return ExitCode.INPUT_ERROR
     return _gating(options, seen)
+
+
+def _record(fmt: str, detail: bool) -> str:
+    """What each result carries (batch.RECORDS): a text line needs the outcomes; JSON, CSV and
+    GeoJSON the brief record, JSON the full one with --detail; CI findings quote the labels."""
+    if fmt == "text":
+        return "outcomes"
+    if fmt in ("json", "jsonl"):
+        return "full" if detail else "brief"
+    return "brief" if fmt in ("csv", "geojson") else "full"
 
 
 from landrules import cli_rules  # noqa: E402 - the rule-author commands, after `check`

@@ -84,6 +84,7 @@ class Context:
     params: Mapping[str, list[str]]
     derived: dict[str, Any] = field(default_factory=dict)
     shown: dict[str, tuple[tuple[str, Any], ...]] = field(default_factory=dict)
+    with_evidence: bool = True  # False: Steps carry no facts (a brief record shows none)
 
     def get(self, name: str) -> Any:
         if name in self.facts:
@@ -101,6 +102,8 @@ class Context:
         Kept per name: several conditions and quantities show the same derived fact, and finding
         its inputs scans every stated fact (it was two thirds of evaluating a parcel).
         """
+        if not self.with_evidence:
+            return ()
         found = self.shown.get(name)
         if found is not None:
             return found

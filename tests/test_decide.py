@@ -100,7 +100,7 @@ def test_the_text_line_of_a_batch_is_decided_not_explained(
         raise AssertionError("check_parcel called for a text line")
 
     monkeypatch.setattr(api, "check_parcel", refuse)
-    result = evaluate_item(pack, Item(str(EXAMPLES[0])), render="text")
+    result = evaluate_item(pack, Item(str(EXAMPLES[0])), render="text", record="outcomes")
     assert result.rendered is not None and " P1 " in result.rendered
 
 

@@ -90,3 +90,9 @@ def test_the_locale_picks_the_language_when_lang_is_not_given(run_cli, monkeypat
     env = {**CLI_ENV, "LANG": "zh_CN.UTF-8"}
     result = CliRunner().invoke(app, ["check", f"examples/{stem}.yaml"], env=env)
     assert result.stdout == _read_exact(regenerate.lang_path("zh", stem))
+
+
+@pytest.mark.parametrize("name", list(regenerate.BATCH))
+def test_batch_records_match_the_golden_file(name: str, run_cli) -> None:
+    path = regenerate.HERE / name
+    _assert_matches(path, f"tests/golden/{name}", run_cli(list(regenerate.BATCH[name])))

@@ -4,7 +4,8 @@
 
 Each golden file is the exact stdout of `landrules check examples/<stem>.yaml` (text, .txt) or
 `... --format json` (.json), run from the project root with the terminal fixed by tests/conftest.py
-(no locale: English). tests/golden/<lang>/<stem>.txt is `... --lang <lang>`, for every example.
+(no locale: English). tests/golden/<lang>/<stem>.txt is `... --lang <lang>`, for every example;
+tests/golden/examples.jsonl is `landrules check examples --format jsonl` (the brief batch records).
 Review the diff before committing: a change here is a change in what users see.
 """
 
@@ -33,6 +34,12 @@ FORMATS: dict[str, tuple[str, ...]] = {"txt": (), "json": ("--format", "json")}
 LANGS = ("zh", "en")
 EXAMPLES = tuple(sorted(p.stem for p in (ROOT / "examples").glob("*.yaml")))
 """Every example, in both languages: the text output a reader of either language sees."""
+
+
+BATCH: dict[str, tuple[str, ...]] = {
+    "examples.jsonl": ("check", "examples", "--format", "jsonl"),
+}
+"""A batch's brief records (JSON Lines): every example, one line each."""
 
 
 def lang_path(lang: str, stem: str) -> Path:
@@ -76,6 +83,8 @@ def main() -> None:
     for stem in GOLDEN:
         for suffix in FORMATS:
             write(golden_path(stem, suffix), render(stem, suffix))
+    for name, args in BATCH.items():
+        write(HERE / name, run(list(args)))
     for lang in LANGS:
         for old in (HERE / lang).glob("*.txt"):
             if old.stem not in EXAMPLES:
