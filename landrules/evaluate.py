@@ -174,6 +174,9 @@ def _any(codes: list[int]) -> int:
 
 _COMBINE = {"all": _all, "any": _any}
 
+TRIGGERED = (TRUE, AMBIGUOUS)
+"""A review whose result is true or ambiguous is triggered; one with a missing fact is pending."""
+
 
 Compiled = Callable[[Context], Step]
 
@@ -296,7 +299,7 @@ def _outcome(root: int, reviews: list[int], covered: Any) -> Outcome:
         return Outcome.DOES_NOT_APPLY
     if root == MISSING:
         return Outcome.UNDETERMINED
-    if root == AMBIGUOUS or TRUE in reviews or AMBIGUOUS in reviews:
+    if root == AMBIGUOUS or any(code in TRIGGERED for code in reviews):
         return Outcome.NEEDS_REVIEW
     if isinstance(covered, Span):  # applies under every reading, but not for the same amount
         return Outcome.NEEDS_REVIEW
@@ -426,14 +429,56 @@ def _compile_leaf_decider(cond: Any) -> Decider:
     return includes_any
 
 
+@dataclass(frozen=True, slots=True)
+class TraceLayout:
+    """Where each condition's result sits in a decider trace: the tree's nodes children first,
+    then each review's. `tree` lists the tree's ids in reading order (as `Step.walk` visits
+    them) with their places in the trace."""
+
+    tree: tuple[tuple[str, int], ...]
+    reviews: tuple[tuple[str, int], ...]  # each review's id and the place of its result
+
+    @classmethod
+    def of(cls, provision: r.Provision) -> TraceLayout:
+        tree, place = _layout(provision.conditions, 0)
+        reviews = []
+        for review in provision.reviews:
+            listing, place = _layout(review.when, place)
+            reviews.append((review.id, listing[0][1]))
+        return cls(tuple(tree), tuple(reviews))
+
+    @property
+    def root(self) -> int:
+        return self.tree[0][1]
+
+
+def _layout(node: Any, start: int) -> tuple[list[tuple[str, int]], int]:
+    """The subtree's ids in reading order with their places (children first, from `start`), and
+    the next free place."""
+    below: list[tuple[str, int]] = []
+    place = start
+    for child in _children(node):
+        listing, place = _layout(child, place)
+        below += listing
+    return [(node.id, place), *below], place + 1
+
+
+def _children(node: Any) -> list[Any]:
+    if node.kind == "not":
+        return [node.condition]
+    return list(getattr(node, "conditions", None) or ())
+
+
 @dataclass(slots=True)
 class CompiledProvision:
     provision: r.Provision
     root: Compiled
     reviews: list[tuple[r.Review, Compiled]]
-    source: str = ""  # the file this version was read from
-    decide_root: Decider | None = None
-    decide_reviews: list[Decider] = field(default_factory=list)
+    source: str  # the file this version was read from
+    decide_root: Decider
+    decide_reviews: list[Decider]
+    layout: TraceLayout
+    spans: dict[str, str] = field(default_factory=dict)  # span_text per language, made once
 
     @classmethod
     def build(cls, provision: r.Provision, source: str = "") -> CompiledProvision:
@@ -444,12 +489,19 @@ class CompiledProvision:
             source,
             compile_decider(provision.conditions),
             [compile_decider(review.when) for review in provision.reviews],
+            TraceLayout.of(provision),
         )
+
+    def span_text(self, lang: str = "en") -> str:
+        """'from 2015 (…); until open (…)': the same for every parcel, so made once."""
+        found = self.spans.get(lang)
+        if found is None:
+            found = self.spans[lang] = _span_text(self.provision, lang)
+        return found
 
     def decide(self, ctx: Context, trace: list[int]) -> Outcome:
         """The outcome `evaluate` gives, without the explanation; every condition's result (the
         tree's, then each review's, children before their group) is appended to `trace`."""
-        assert self.decide_root is not None
         root = self.decide_root(ctx, trace)
         reviews = [run(ctx, trace) for run in self.decide_reviews]
         covers = self.provision.outcome.covers
@@ -464,9 +516,10 @@ class CompiledProvision:
         for review, run in self.reviews:
             step = run(ctx)
             reviewed.append(ReviewFinding(review, step))
-            if step.result is Tri.TRUE or (step.result is Tri.UNKNOWN and not step.missing):
+            code = _code(step)
+            if code in TRIGGERED:
                 triggered.append(ReviewFinding(review, step))
-            elif step.result is Tri.UNKNOWN:
+            elif code == MISSING:
                 pending.append(ReviewFinding(review, step))
         provision = self.provision
         covers = provision.outcome.covers
@@ -647,6 +700,11 @@ def _unsettled(versions: list[CompiledProvision], use: VersionUse, root: Step) -
     )
 
 
+IN_FORCE_NOT_KNOWN = "in-force-date-not-known"
+"""The ambiguity of a verdict judged by a version whose period is known only to the year or month
+(added when the conditions hold: a failed condition or a missing fact decides first)."""
+
+
 def choose_version(
     versions: list[CompiledProvision], on: AsOf
 ) -> tuple[str, CompiledProvision | None]:
@@ -710,8 +768,8 @@ def evaluate_versions(
         return _unsettled(versions, use, root)
     if chosen is None:  # not in force
         day = on.date.isoformat() if on.date else ""
-        spans = "; ".join(_span_text(v.provision) for v in versions)
-        zh_spans = "；".join(_span_text(v.provision, "zh") for v in versions)
+        spans = "; ".join(v.span_text() for v in versions)
+        zh_spans = "；".join(v.span_text("zh") for v in versions)
         use = VersionUse(
             "not_in_force",
             on,
@@ -724,8 +782,8 @@ def evaluate_versions(
             pid, on, Tri.FALSE, f"a version of {pid} is in force on {day}", f"{day}时{pid}有效"
         )
         return _unsettled(versions, use, root)
-    span = _span_text(chosen.provision)
-    zh_span = _span_text(chosen.provision, "zh")
+    span = chosen.span_text()
+    zh_span = chosen.span_text("zh")
     if state == "assumed":
         use = VersionUse(
             "assumed",
@@ -758,7 +816,7 @@ def evaluate_versions(
     )
     verdict = _with_version(chosen.evaluate(ctx), use)
     ambiguity = Ambiguity(
-        "in-force-date-not-known",
+        IN_FORCE_NOT_KNOWN,
         f"{pid}的生效（或失效）日期只知道到年或月，{day}时是否有效不能确定（{zh_span}）",
         f"{pid}'s dates are known only to the year or month: whether it was in force on {day} is "
         f"not known ({span})",
