@@ -232,8 +232,11 @@ def _evaluate(
     if record == "outcomes" and not keep:
         decided = decide_parcel(pack, parcel)
         return Result(item, decided={pid: outcome.value for pid, outcome in decided.items()})
-    # a brief record shows no facts read, so the Steps need not collect them
-    verdict = check_parcel(pack, parcel, item.label, evidence=keep or record == "full")
+    if record == "brief" and not keep:
+        from landrules.report.data import brief_record
+
+        return Result(item, brief_record(pack, parcel, item.label))
+    verdict = check_parcel(pack, parcel, item.label)
     if record == "outcomes":
         outcomes = {pv.provision.id: pv.outcome.value for pv in verdict.provisions}
         return Result(item, decided=outcomes, full=verdict)

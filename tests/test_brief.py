@@ -7,15 +7,21 @@ verdict, the same object `check one.yaml --format json` prints.
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import ROOT, CliResult
+from generators import parcel_data
+from test_evaluate import NEW_LAND, changed
+from test_versions import two_versions  # noqa: F401 - a fixture used below
 
 from landrules.api import check_parcel, load_rules, read_parcel
-from landrules.report.data import brief_data, verdict_data
+from landrules.model.parcel import Parcel
+from landrules.report.data import brief_data, brief_record, verdict_data
 from landrules.rulepack import RulePack
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -116,3 +122,46 @@ def test_detail_records_are_the_same_with_two_jobs(
     assert one.exit_code == two.exit_code == 0
     assert one.stdout == two.stdout
     assert len(one.stdout.splitlines()) == 520
+
+
+DATES = [None, date(2014, 6, 1), date(2015, 6, 1), date(2019, 6, 1), date(2020, 6, 1)]
+
+
+def _same_brief(pack: RulePack, parcel: Parcel, as_of: date | None) -> None:
+    explained = brief_data(check_parcel(pack, parcel, "p.yaml", as_of=as_of, evidence=False))
+    assert brief_record(pack, parcel, "p.yaml", as_of=as_of) == explained
+
+
+@pytest.mark.parametrize("as_of", DATES, ids=str)
+def test_brief_records_read_from_the_deciders_are_the_explained_ones(
+    pack: RulePack, as_of: date | None
+) -> None:
+    for path in EXAMPLES:
+        _same_brief(pack, read_parcel(path), as_of)
+
+
+def test_brief_records_of_generated_parcels_are_the_explained_ones(pack: RulePack) -> None:
+    rng = random.Random(20190625)
+    for _ in range(400):
+        _same_brief(pack, Parcel.model_validate(parcel_data(rng)), rng.choice(DATES))
+
+
+@pytest.mark.parametrize("as_of", DATES, ids=str)
+def test_brief_records_under_two_versions_are_the_explained_ones(
+    two_versions: RulePack,  # noqa: F811 - the imported fixture
+    as_of: date | None,
+) -> None:
+    for path in EXAMPLES:
+        _same_brief(two_versions, read_parcel(path), as_of)
+
+
+@pytest.mark.parametrize(("low", "high"), [("1.0", "2.0"), ("1.0", "1.2"), ("1.5", "2.0")])
+def test_brief_records_of_a_plot_ratio_range_are_the_explained_ones(
+    pack: RulePack, low: str, high: str
+) -> None:
+    """Above the indicator under every reading, but by an amount that depends on the reading:
+    the conditions hold, and the record still names the range's ambiguity."""
+    data = changed("new_land.plot_ratio_indicator", None, NEW_LAND)
+    data = changed("new_land.plot_ratio_range", {"min": low, "max": high}, data)
+    for as_of in DATES:
+        _same_brief(pack, Parcel.model_validate(data), as_of)

@@ -6,6 +6,7 @@ as `0601` are never numbers.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -148,12 +149,90 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
     }
 
 
+def brief_record(
+    pack: Any, parcel: Any, source: str, *, as_of: date | None = None
+) -> dict[str, Any]:
+    """`brief_data(check_parcel(...))`, but a provision whose conditions hold or fail outright
+    is read from its deciders' trace: its record has no missing facts and no ambiguity but the
+    span's or the version's, so no Step tree is needed. An unknown result, or no version to
+    judge by, is explained as usual (tests/test_brief.py compares the two on every example)."""
+    from landrules.api import Verdict
+    from landrules.evaluate import AsOf, Context, evaluate_versions
+    from landrules.facts import flatten
+
+    ctx = Context(flatten(parcel), pack.params, with_evidence=False)
+    on = AsOf.pick(as_of if as_of is not None else pack.as_of, parcel.application_date)
+    provisions = []
+    for versions in pack.versions():
+        decided = _decided_provision(versions, ctx, on)
+        if decided is None:
+            decided = _brief_provision(evaluate_versions(versions, ctx, on))
+        provisions.append(decided)
+    return _brief_head(Verdict(source, parcel, pack, []), provisions)
+
+
+_RESULT_WORDS = ("false", "true", "unknown", "unknown")
+
+
+def _decided_provision(versions: list[Any], ctx: Any, on: Any) -> dict[str, Any] | None:
+    from landrules.evaluate import (
+        IN_FORCE_NOT_KNOWN,
+        MISSING,
+        TRIGGERED,
+        TRUE,
+        choose_version,
+        decide_versions,
+    )
+
+    state, chosen = choose_version(versions, on)
+    if chosen is None:
+        return None
+    trace: list[int] = []
+    outcome = decide_versions(versions, ctx, on, trace)
+    layout = chosen.layout
+    root = trace[layout.root]
+    if root > TRUE:
+        return None
+    provision = chosen.provision
+    covers = provision.outcome.covers
+    covered = ctx.get(covers) if covers else None
+    ambiguities = []
+    if root == TRUE and isinstance(covered, Span):
+        ambiguities.append(covered.ambiguity.id)
+    if root == TRUE and state == "uncertain":
+        ambiguities.append(IN_FORCE_NOT_KNOWN)
+    return {
+        "id": provision.id,
+        "outcome": outcome.value,
+        "missing_facts": [],
+        "ambiguities": ambiguities,
+        "reviews": [rid for rid, place in layout.reviews if trace[place] in TRIGGERED],
+        "not_checked": [rid for rid, place in layout.reviews if trace[place] == MISSING],
+        "covers": _brief_quantity(covers, covered) if covers else None,
+        "quantities": {q: _brief_value(ctx.get(q)) for q in provision.quantities},
+        "conditions": {cid: _RESULT_WORDS[trace[place]] for cid, place in layout.tree},
+        "version": state,
+    }
+
+
+def _brief_value(value: Any) -> Any:
+    return None if isinstance(value, Unknown) else _value(value)
+
+
+def _brief_quantity(name: str, value: Any) -> dict[str, Any]:
+    return {"name": name, "unit": DERIVATIONS[name].unit, "value": _brief_value(value)}
+
+
 def brief_data(verdict: Verdict) -> dict[str, Any]:
     """A parcel's record in a batch: each outcome and why, by id (every condition's result, the
     missing facts, ambiguities, reviews, quantities). The words — labels, quotes, notes,
     explanations, the same for every parcel — stay with the pack (`landrules docs`) and in the
     full record (`--detail`): at a twentieth of its size, a register of a million parcels stays
     a file one can open."""
+    return _brief_head(verdict, [_brief_provision(pv) for pv in verdict.provisions])
+
+
+def _brief_head(verdict: Verdict, provisions: list[dict[str, Any]]) -> dict[str, Any]:
     pack = verdict.pack
     identity = verdict.parcel.parcel
     return {
@@ -167,7 +246,7 @@ def brief_data(verdict: Verdict) -> dict[str, Any]:
         if verdict.application_date
         else None,
         "pack": {"id": pack.meta.id, "version": pack.meta.version, "sha256": pack.sha256},
-        "provisions": [_brief_provision(pv) for pv in verdict.provisions],
+        "provisions": provisions,
     }
 
 
@@ -180,16 +259,8 @@ def _brief_provision(pv: ProvisionVerdict) -> dict[str, Any]:
         "ambiguities": [a.id for a in pv.ambiguities],
         "reviews": [f.review.id for f in pv.triggered],
         "not_checked": [f.review.id for f in pv.pending],
-        "covers": {
-            "name": covered.name,
-            "unit": DERIVATIONS[covered.name].unit,
-            "value": None if isinstance(covered.value, Unknown) else _value(covered.value),
-        }
-        if covered
-        else None,
-        "quantities": {
-            q.name: None if isinstance(q.value, Unknown) else _value(q.value) for q in pv.quantities
-        },
+        "covers": _brief_quantity(covered.name, covered.value) if covered else None,
+        "quantities": {q.name: _brief_value(q.value) for q in pv.quantities},
         "conditions": {step.condition.id: step.result.value for step in pv.root.walk()},
         "version": pv.version.state if pv.version is not None else None,
     }
