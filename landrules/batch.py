@@ -141,6 +141,8 @@ def expand_paths(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator
 
     def excluded(path: Path, folder: Path | None = None) -> bool:
         """A glob matches the path as found, its name, or its path inside the folder given."""
+        if not patterns:
+            return False
         forms = [path.as_posix(), path.name]
         if folder is not None:
             forms.append(path.relative_to(folder).as_posix())
