@@ -479,6 +479,7 @@ class CompiledProvision:
     decide_reviews: list[Decider]
     layout: TraceLayout
     spans: dict[str, str] = field(default_factory=dict)  # span_text per language, made once
+    periods: tuple[Any, Any] = (None, None)  # of effective_from and effective_until, made once
 
     @classmethod
     def build(cls, provision: r.Provision, source: str = "") -> CompiledProvision:
@@ -490,7 +491,12 @@ class CompiledProvision:
             compile_decider(provision.conditions),
             [compile_decider(review.when) for review in provision.reviews],
             TraceLayout.of(provision),
+            periods=(period(provision.effective_from), period(provision.effective_until)),
         )
+
+    def in_force(self, on: date) -> Tri:
+        """`in_force(self.provision, on)`, from the periods made at build."""
+        return _in_force(self.periods[0], self.periods[1], on)
 
     def span_text(self, lang: str = "en") -> str:
         """'from 2015 (…); until open (…)': the same for every parcel, so made once."""
@@ -575,7 +581,10 @@ def in_force(provision: r.Provision, on: date) -> Tri:
     """TRUE/FALSE, or UNKNOWN when `on` falls in a period only known to the month or year."""
     start = period(provision.effective_from)
     assert start is not None
-    end = period(provision.effective_until)
+    return _in_force(start, period(provision.effective_until), on)
+
+
+def _in_force(start: tuple[date, date], end: tuple[date, date] | None, on: date) -> Tri:
     if on < start[0] or (end is not None and on > end[1]):
         return Tri.FALSE
     if on < start[1] or (end is not None and on > end[0]):
@@ -718,7 +727,7 @@ def choose_version(
         if len(versions) == 1 or _same_but_dates(versions):
             return "assumed", versions[-1]
         return "several_undated", None
-    results = [(v, in_force(v.provision, on.date)) for v in versions]
+    results = [(v, v.in_force(on.date)) for v in versions]
     chosen = next((v for v, t in results if t is Tri.TRUE), None)
     if chosen is not None:
         return "in_force", chosen
