@@ -522,33 +522,24 @@ def _agree_conditions(
     pack: Any, prepared: list[Any], decided: list[Any], by_hand: list[dict[str, Any]]
 ) -> float:
     """Share of (parcel, condition) results the deciders and the hand-written function agree on,
-    over every condition both report (a trace lists results children first, tree then reviews)."""
+    over every condition both report (the trace's layout says where each result is)."""
     from landrules.evaluate import choose_version
 
     same = total = 0
     for (_, _, on), (_, trace), hand in zip(prepared, decided, by_hand, strict=True):
-        codes = iter(trace)
+        start = 0
         for versions in pack.versions():
             _, chosen = choose_version(versions, on)
             if chosen is None:
                 continue
-            p = chosen.provision
-            found = {cid: next(codes) for cid in _post_order(p.conditions)}
-            for review in p.reviews:  # the hand-written function names a review by its own id
-                found |= {cid: next(codes) for cid in _post_order(review.when)}
-                found[review.id] = found[review.when.id]
-            mine = hand[p.id]["conditions"] | hand[p.id]["reviews"]
+            layout = chosen.layout
+            found = {cid: trace[start + place] for cid, place in layout.tree + layout.reviews}
+            start += layout.size
+            mine = hand[chosen.provision.id]["conditions"] | hand[chosen.provision.id]["reviews"]
             for cid, word in mine.items():
                 total += 1
                 same += _WORDS[found[cid]] == word
     return same / max(1, total)
-
-
-def _post_order(node: Any) -> list[str]:
-    children = list(getattr(node, "conditions", None) or ())
-    if getattr(node, "condition", None) is not None:
-        children.append(node.condition)
-    return [i for child in children for i in _post_order(child)] + [node.id]
 
 
 def _rego_outcomes(result: Any) -> list[str]:

@@ -226,7 +226,6 @@ def compile_condition(cond: Any) -> Compiled:
     kind = cond.kind
     if kind in ("all", "any"):
         parts = [compile_condition(c) for c in cond.conditions]
-
         combine = _COMBINE[kind]
 
         def group(ctx: Context) -> Step:
@@ -379,26 +378,8 @@ def _compile_leaf_decider(cond: Any) -> Decider:
 
         return compare
 
-    if kind == "equals":
-        target = cond.value
-
-        def equals(ctx: Context, trace: list[int]) -> int:
-            value = (
-                ctx.facts.get(name, absent) if stated else (ctx.derived.get(name) or ctx.get(name))
-            )
-            if value.__class__ is str:
-                code = TRUE if value == target else FALSE
-            elif isinstance(value, Unknown):
-                code = MISSING if value.missing else AMBIGUOUS
-            else:
-                code = TRUE if _canon(value) == target else FALSE
-            trace.append(code)
-            return code
-
-        return equals
-
-    if kind == "in":
-        allowed = frozenset(cond.values)
+    if kind in ("equals", "in"):
+        allowed = frozenset((cond.value,) if kind == "equals" else cond.values)
 
         def one_of(ctx: Context, trace: list[int]) -> int:
             value = (
@@ -450,6 +431,11 @@ class TraceLayout:
     @property
     def root(self) -> int:
         return self.tree[0][1]
+
+    @property
+    def size(self) -> int:
+        """How many results the provision's deciders append."""
+        return (self.reviews[-1][1] if self.reviews else self.root) + 1
 
 
 def _layout(node: Any, start: int) -> tuple[list[tuple[str, int]], int]:
