@@ -290,7 +290,7 @@ def _work(
     render: str | None,
     record: str,
 ) -> list[Result]:
-    return [
+    results = [
         evaluate_item(
             _WORKER_PACK,
             item,
@@ -302,6 +302,10 @@ def _work(
         )
         for item in chunk
     ]
+    if render is not None:  # the parent writes the rendered text: a row's cells need not go back
+        for result in results:
+            result.item = Item(result.item.source, result.item.line)
+    return results
 
 
 def run_parallel(
