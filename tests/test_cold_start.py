@@ -1,0 +1,50 @@
+"""Cold start of `landrules check one.yaml`: what a single-file check must not import.
+
+Timings are measured by `benchmarks/run.py` (section f), never asserted; these tests only keep
+modules a single file does not need off its path, and keep the copies made for that in step.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from landrules import batch, cli
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "p1-applies-renovation.yaml"
+
+_SHOW_MODULES = """
+import atexit, runpy, sys
+atexit.register(lambda: sys.stderr.write("MODULES " + " ".join(sorted(sys.modules)) + "\\n"))
+sys.argv = ["landrules", *sys.argv[1:]]
+runpy.run_module("landrules", run_name="__main__")
+"""
+
+
+def _modules_after(*args: str) -> set[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", _SHOW_MODULES, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (line,) = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")]
+    return set(line.split()[1:])
+
+
+def test_the_cli_knows_the_same_yaml_suffixes_as_batch() -> None:
+    assert cli.YAML_SUFFIXES == batch.YAML_SUFFIXES
+
+
+def test_checking_one_file_imports_no_batch_or_register_machinery() -> None:
+    modules = _modules_after("check", str(EXAMPLE))
+    unwanted = {"landrules.batch", "landrules.registers", "multiprocessing", "openpyxl"}
+    assert not modules & unwanted
