@@ -18,7 +18,10 @@ FactName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*
 
 
 class RuleData(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Validators are built on first use (`defer_build`): a pack validates `PackMeta` and
+    `Provision` only, and the recursive conditions resolve `Condition` then, with no rebuild."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Label(RuleData):
@@ -218,10 +221,3 @@ class PackMeta(RuleData):
     notes: list[Label] = Field(default_factory=list)
     provisions: list[Text] = Field(min_length=1, description="Provision files, in order.")
     parameters: dict[Id, list[str]] = Field(default_factory=dict)
-
-
-All.model_rebuild()
-Any_.model_rebuild()
-Not.model_rebuild()
-Review.model_rebuild()
-Provision.model_rebuild()
