@@ -295,9 +295,9 @@ def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
 
             out.write(json.dumps(verdict_data(verdict), ensure_ascii=False, indent=2) + "\n")
         else:
-            from landrules.report.text import make_console, print_verdicts
+            from landrules.report.text import write_verdicts
 
-            print_verdicts([verdict], make_console(out))
+            write_verdicts([verdict], out)
     return _gating(options, (pv.outcome.value for pv in verdict.provisions))
 
 

@@ -48,3 +48,8 @@ def test_checking_one_file_imports_no_batch_or_register_machinery() -> None:
     modules = _modules_after("check", str(EXAMPLE))
     unwanted = {"landrules.batch", "landrules.registers", "multiprocessing", "openpyxl"}
     assert not modules & unwanted
+
+
+def test_printing_one_tree_to_a_file_leaves_rich_s_console_unloaded() -> None:
+    modules = _modules_after("check", str(EXAMPLE))
+    assert not modules & {"rich.console", "rich.tree", "rich.text"}
