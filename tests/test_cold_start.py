@@ -53,3 +53,15 @@ def test_checking_one_file_imports_no_batch_or_register_machinery() -> None:
 def test_printing_one_tree_to_a_file_leaves_rich_s_console_unloaded() -> None:
     modules = _modules_after("check", str(EXAMPLE))
     assert not modules & {"rich.console", "rich.tree", "rich.text"}
+
+
+def test_the_version_is_answered_before_typer_or_typing_are_imported() -> None:
+    """Beyond what the interpreter's own start-up (site, .pth files) has already imported."""
+    started = subprocess.run(
+        [sys.executable, "-c", "import sys; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    added = _modules_after("--version") - set(started)
+    assert not added & {"typer", "click", "pydantic", "typing", "landrules.cli"}
