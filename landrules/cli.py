@@ -15,10 +15,42 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+import typer.main
+from typer.core import TyperGroup
 
 from landrules import __version__
 from landrules.cli_lang import LangOption, chosen, help_text
 from landrules.exitcodes import ExitCode
+
+
+class _Commands(TyperGroup):
+    """`check` is built with the app; the other commands (`cli_rules`, `cli_explain`) are imported
+    and built the first time another name is asked for or the commands are listed (help,
+    completion, the suggestions for a typo), in the same order, so `check` skips their cost."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            self._add_the_others()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._add_the_others()
+        return super().list_commands(ctx)
+
+    def _add_the_others(self) -> None:
+        if LATER[0] in self.commands:
+            return
+        from landrules import cli_explain, cli_rules
+
+        later = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+        cli_rules.register(later)
+        cli_explain.register(later)
+        for name, command in typer.main.get_group(later).commands.items():
+            self.add_command(command, name)
+
+
+LATER = ("validate", "test", "schema", "docs", "report", "ask", "new")
+"""The commands `_Commands` adds on demand, after `check` (a test keeps this list true)."""
 
 app = typer.Typer(
     name="landrules",
@@ -26,6 +58,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
+    cls=_Commands,
 )
 
 
@@ -359,14 +392,6 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     if summary.input_errors:
         return ExitCode.INPUT_ERROR
     return _gating(options, seen)
-
-
-from landrules import cli_rules  # noqa: E402 - the rule-author commands, after `check`
-
-cli_rules.register(app)
-from landrules import cli_explain  # noqa: E402 - report, ask and new
-
-cli_explain.register(app)
 
 
 def main() -> None:

@@ -11,7 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from landrules import batch, cli
+import typer
+import typer.main
+
+from landrules import batch, cli, cli_explain, cli_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "p1-applies-renovation.yaml"
@@ -48,6 +51,25 @@ def test_checking_one_file_imports_no_batch_or_register_machinery() -> None:
     modules = _modules_after("check", str(EXAMPLE))
     unwanted = {"landrules.batch", "landrules.registers", "multiprocessing", "openpyxl"}
     assert not modules & unwanted
+
+
+def test_checking_one_file_leaves_the_other_commands_unloaded() -> None:
+    modules = _modules_after("check", str(EXAMPLE))
+    assert not modules & {"landrules.cli_rules", "landrules.cli_explain"}
+
+
+def test_the_commands_added_on_demand_are_the_ones_registered_after_check() -> None:
+    later = typer.Typer()
+    cli_rules.register(later)
+    cli_explain.register(later)
+    assert tuple(typer.main.get_group(later).commands) == cli.LATER
+
+
+def test_every_command_is_listed_and_found_in_order() -> None:
+    group = typer.main.get_group(cli.app)
+    ctx = typer.Context(group)
+    assert group.list_commands(ctx) == ["check", *cli.LATER]
+    assert all(group.get_command(ctx, name) is not None for name in cli.LATER)
 
 
 def test_printing_one_tree_to_a_file_leaves_rich_s_console_unloaded() -> None:
