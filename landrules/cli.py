@@ -15,10 +15,42 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+import typer.main
+from typer.core import TyperGroup
 
 from landrules import __version__
 from landrules.cli_lang import LangOption, chosen, help_text
 from landrules.exitcodes import ExitCode
+
+
+class _Commands(TyperGroup):
+    """`check` is built with the app; the other commands (`cli_rules`, `cli_explain`) are imported
+    and built the first time another name is asked for or the commands are listed (help,
+    completion, the suggestions for a typo), in the same order, so `check` skips their cost."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            self._add_the_others()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._add_the_others()
+        return super().list_commands(ctx)
+
+    def _add_the_others(self) -> None:
+        if LATER[0] in self.commands:
+            return
+        from landrules import cli_explain, cli_rules
+
+        later = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+        cli_rules.register(later)
+        cli_explain.register(later)
+        for name, command in typer.main.get_group(later).commands.items():
+            self.add_command(command, name)
+
+
+LATER = ("validate", "test", "schema", "docs", "report", "ask", "new")
+"""The commands `_Commands` adds on demand, after `check` (a test keeps this list true)."""
 
 app = typer.Typer(
     name="landrules",
@@ -26,6 +58,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
+    cls=_Commands,
 )
 
 
@@ -217,6 +250,11 @@ def _check(args: dict[str, Any]) -> None:
     raise typer.Exit(code)
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+"""The same as `landrules.batch.YAML_SUFFIXES` (a test keeps them equal): importing batch only to
+tell one parcel file from a folder cost a few ms on every single-file check."""
+
+
 @dataclass(frozen=True)
 class CheckOptions:
     paths: list[Path]
@@ -235,8 +273,6 @@ class CheckOptions:
     @property
     def one_parcel_file(self) -> bool:
         """A single YAML file gets the full tree (text) or a bare verdict object (json)."""
-        from landrules.batch import YAML_SUFFIXES
-
         (path, *more) = self.paths
         return (
             not more
@@ -292,9 +328,9 @@ def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
 
             out.write(json.dumps(verdict_data(verdict), ensure_ascii=False, indent=2) + "\n")
         else:
-            from landrules.report.text import make_console, print_verdicts
+            from landrules.report.text import write_verdicts
 
-            print_verdicts([verdict], make_console(out))
+            write_verdicts([verdict], out)
     return _gating(options, (pv.outcome.value for pv in verdict.provisions))
 
 
@@ -368,14 +404,6 @@ def _record(fmt: str, detail: bool) -> str:
     if fmt in ("json", "jsonl"):
         return "full" if detail else "brief"
     return "brief" if fmt in ("csv", "geojson") else "full"
-
-
-from landrules import cli_rules  # noqa: E402 - the rule-author commands, after `check`
-
-cli_rules.register(app)
-from landrules import cli_explain  # noqa: E402 - report, ask and new
-
-cli_explain.register(app)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ a rule file is ever executed.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -17,8 +17,22 @@ Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 FactName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$")]
 
 
+def _empty_list() -> list[Any]:
+    """`default_factory=list`, but pydantic inspects a factory's signature, and a builtin's is
+    parsed from its text with tokenize's regex (~3 ms, compiled on first use, on every run)."""
+    return []
+
+
+def _empty_dict() -> dict[str, Any]:
+    """`default_factory=dict` (see `_empty_list`)."""
+    return {}
+
+
 class RuleData(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Validators are built on first use (`defer_build`): a pack validates `PackMeta` and
+    `Provision` only, and the recursive conditions resolve `Condition` then, with no rebuild."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Label(RuleData):
@@ -194,9 +208,9 @@ class Provision(RuleData):
     )
     outcome: Outcome
     conditions: Condition
-    quantities: list[FactName] = Field(default_factory=list)
-    reviews: list[Review] = Field(default_factory=list)
-    advisories: list[Advisory] = Field(default_factory=list)
+    quantities: list[FactName] = Field(default_factory=_empty_list)
+    reviews: list[Review] = Field(default_factory=_empty_list)
+    advisories: list[Advisory] = Field(default_factory=_empty_list)
 
 
 class LineSpan(RuleData):
@@ -215,13 +229,6 @@ class PackMeta(RuleData):
         description="Lines of the source file holding the cited clause; quotes must be in them."
     )
     citation: Citation
-    notes: list[Label] = Field(default_factory=list)
+    notes: list[Label] = Field(default_factory=_empty_list)
     provisions: list[Text] = Field(min_length=1, description="Provision files, in order.")
-    parameters: dict[Id, list[str]] = Field(default_factory=dict)
-
-
-All.model_rebuild()
-Any_.model_rebuild()
-Not.model_rebuild()
-Review.model_rebuild()
-Provision.model_rebuild()
+    parameters: dict[Id, list[str]] = Field(default_factory=_empty_dict)

@@ -21,9 +21,8 @@ from landrules.explain import (
 from landrules.i18n import Lang, t
 
 if TYPE_CHECKING:
-    from rich.tree import Tree
-
     from landrules.api import Verdict
+    from landrules.report.tree import Node
 
 MAX_OPTIONS = 6
 """More sets than this are summarised by their count: a reader acts on the first few."""
@@ -103,14 +102,14 @@ def sections(verdict: Verdict, pv: ProvisionVerdict, lang: Lang) -> list[Section
     return out
 
 
-def add_to_tree(node: Tree, verdict: Verdict, pv: ProvisionVerdict, lang: Lang = "en") -> None:
+def add_to_tree(node: Node, verdict: Verdict, pv: ProvisionVerdict, lang: Lang = "en") -> None:
     """Hang the explanation under a provision's node in the text tree."""
-    from rich.text import Text
+    from landrules.report.tree import Label
 
     for section in sections(verdict, pv, lang):
-        head = node.add(Text(section.title, style=section.style))
+        head = node.add(Label(section.title, style=section.style))
         for line in section.lines:
-            head.add(Text(line))
+            head.add(Label(line))
 
 
 def add_to_data(verdict: Verdict, provisions: list[dict[str, Any]]) -> list[dict[str, Any]]:

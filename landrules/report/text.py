@@ -1,16 +1,13 @@
-"""Human-readable verdicts: a rich tree per parcel, quotes beside every condition.
+"""Human-readable verdicts: a tree per parcel, quotes beside every condition.
 
 Every word comes from the message catalogues or the rule pack's own zh/en labels, so the tree
-reads in one language; the quotes stay verbatim Chinese.
+reads in one language; the quotes stay verbatim Chinese. The tree is built of
+`landrules.report.tree` nodes; rich draws it only when it has colour to add.
 """
 
 from __future__ import annotations
 
-from typing import IO, Any
-
-from rich.console import Console
-from rich.text import Text
-from rich.tree import Tree
+from typing import IO, TYPE_CHECKING, Any
 
 from landrules.api import Verdict
 from landrules.derive import DERIVATIONS, display
@@ -19,6 +16,10 @@ from landrules.facts import fact_title
 from landrules.i18n import Lang, current_lang, pick, t
 from landrules.logic import Tri, Unknown
 from landrules.model.parcel import LandUse
+from landrules.report.tree import Label, Node, draw_plain, plain_width
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _OUTCOME_STYLE = {
     Outcome.APPLIES: "bold green",
@@ -30,6 +31,8 @@ _MARK_STYLE = {Tri.TRUE: "green", Tri.FALSE: "red", Tri.UNKNOWN: "yellow"}
 
 
 def make_console(file: IO[str] | None = None) -> Console:
+    from rich.console import Console
+
     return Console(file=file, highlight=False, emoji=False, soft_wrap=False)
 
 
@@ -77,9 +80,9 @@ def _facts_text(step: Step, lang: Lang) -> str:
     return t("tree.separator", lang).join(shown)
 
 
-def _step_node(parent: Tree, step: Step, lang: Lang) -> None:
+def _step_node(parent: Node, step: Step, lang: Lang) -> None:
     cond = step.condition
-    line = Text()
+    line = Label()
     line.append(step.result.mark, style=_MARK_STYLE[step.result])
     line.append(f" {pick(cond.label, lang)}")
     if cond.quote:
@@ -114,10 +117,10 @@ def outcome_word(outcome: Outcome, lang: Lang | None = None) -> str:
     return word.upper() if (lang or current_lang()) == "en" else word
 
 
-def provision_tree(parent: Tree, pv: ProvisionVerdict, lang: Lang | None = None) -> None:
+def provision_tree(parent: Node, pv: ProvisionVerdict, lang: Lang | None = None) -> None:
     lang = lang or current_lang()
     p = pv.provision
-    head = Text()
+    head = Label()
     head.append(f"{p.id} ", style="bold")
     head.append(outcome_word(pv.outcome, lang), style=_OUTCOME_STYLE[pv.outcome])
     head.append(t("tree.title", lang, title=pick(p.title, lang)))
@@ -125,36 +128,36 @@ def provision_tree(parent: Tree, pv: ProvisionVerdict, lang: Lang | None = None)
     kind = t(f"kind.{p.outcome.kind}", lang)
     key = "tree.effect" if pv.outcome is Outcome.APPLIES else "tree.effect_if_applied"
     node.add(
-        Text(t(key, lang, kind=kind, label=pick(p.outcome.label, lang), quote=p.outcome.quote))
+        Label(t(key, lang, kind=kind, label=pick(p.outcome.label, lang), quote=p.outcome.quote))
     )
     if pv.version is not None:
-        node.add(Text(pick(pv.version, lang), style="dim"))
+        node.add(Label(pick(pv.version, lang), style="dim"))
     conditions = node.add(
-        Text(t("tree.conditions", lang, document=p.citation.document, clause=p.citation.clause))
+        Label(t("tree.conditions", lang, document=p.citation.document, clause=p.citation.clause))
     )
     for child in pv.root.children:
         _step_node(conditions, child, lang)
     if pv.quantities or pv.covered:
-        q_node = node.add(Text(t("tree.quantities", lang)))
+        q_node = node.add(Label(t("tree.quantities", lang)))
         covered_name = pv.covered.name if pv.covered else None
         for q in pv.quantities:
             if _worth_showing(q.name, q.value):
                 line = quantity_line(q.name, q.value, lang)
                 if q.name == covered_name:
                     line += t("tree.covered_mark", lang, kind=kind)
-                q_node.add(Text(line))
+                q_node.add(Label(line))
         if pv.covered and covered_name not in {q.name for q in pv.quantities}:
             covered = quantity_line(pv.covered.name, pv.covered.value, lang)
-            q_node.add(Text(t("tree.covered", lang, kind=kind, line=covered)))
+            q_node.add(Label(t("tree.covered", lang, kind=kind, line=covered)))
     if pv.outcome is Outcome.UNDETERMINED:
-        todo = node.add(Text(t("tree.missing_facts", lang), style="yellow"))
+        todo = node.add(Label(t("tree.missing_facts", lang), style="yellow"))
         for name in pv.missing:
-            todo.add(Text(fact_label(name, lang)))
+            todo.add(Label(fact_label(name, lang)))
     for amb in pv.ambiguities:
-        node.add(Text(t("tree.needs_review", lang, text=pick(amb, lang)), style="magenta"))
+        node.add(Label(t("tree.needs_review", lang, text=pick(amb, lang)), style="magenta"))
     for finding in pv.triggered:
         node.add(
-            Text(
+            Label(
                 t(
                     "tree.review_triggered",
                     lang,
@@ -167,7 +170,7 @@ def provision_tree(parent: Tree, pv: ProvisionVerdict, lang: Lang | None = None)
     for finding in pv.pending:
         missing = t("tree.list_separator", lang).join(finding.step.missing)
         node.add(
-            Text(
+            Label(
                 t(
                     "tree.review_pending",
                     lang,
@@ -178,23 +181,23 @@ def provision_tree(parent: Tree, pv: ProvisionVerdict, lang: Lang | None = None)
             )
         )
     for advisory in p.advisories:
-        node.add(Text(t("tree.advisory", lang, text=pick(advisory.text, lang)), style="dim"))
+        node.add(Label(t("tree.advisory", lang, text=pick(advisory.text, lang)), style="dim"))
 
 
-def verdict_tree(verdict: Verdict, lang: Lang | None = None) -> Tree:
+def verdict_tree(verdict: Verdict, lang: Lang | None = None) -> Node:
     lang = lang or current_lang()
     identity = verdict.parcel.parcel
-    title = Text(verdict.source, style="bold")
+    title = Label(verdict.source, style="bold")
     if identity is not None:
         named = " ".join(
             x for x in (identity.name, f"({identity.code})" if identity.code else "") if x
         )
         if named:
             title.append(f" — {named}")
-    tree = Tree(title)
+    tree = Node(title)
     meta = verdict.pack.meta
     pack = t("tree.rule_pack", lang, id=meta.id, version=meta.version, sha=verdict.pack.sha256[:12])
-    tree.add(Text(pack, style="dim"))
+    tree.add(Label(pack, style="dim"))
     for pv in verdict.provisions:
         provision_tree(tree, pv, lang)
         from landrules.report.explained import add_to_tree  # what is needed / would change it
@@ -202,7 +205,7 @@ def verdict_tree(verdict: Verdict, lang: Lang | None = None) -> Tree:
         add_to_tree(tree.children[-1], verdict, pv, lang)
     citation = meta.citation
     tree.add(
-        Text(
+        Label(
             t(
                 "tree.quotes_source",
                 lang,
@@ -219,3 +222,19 @@ def verdict_tree(verdict: Verdict, lang: Lang | None = None) -> Tree:
 def print_verdicts(verdicts: list[Verdict], console: Console, lang: Lang | None = None) -> None:
     for verdict in verdicts:
         console.print(verdict_tree(verdict, lang))
+
+
+def write_verdicts(verdicts: list[Verdict], file: IO[str], lang: Lang | None = None) -> None:
+    """What `print_verdicts` on `make_console(file)` writes, byte for byte; rich's console is
+    loaded only if the output is a terminal or colour is forced (see `report.tree`)."""
+    width = plain_width(file)
+    console: Console | None = None
+    for verdict in verdicts:
+        tree = verdict_tree(verdict, lang)
+        drawn = draw_plain(tree, width) if width is not None else None
+        if drawn is None:
+            console = console or make_console(file)
+            console.print(tree)
+        else:
+            file.write(drawn)
+            file.flush()
