@@ -15,10 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from landrules.inputs import REGISTER_SUFFIXES, YAML_SUFFIXES
 from landrules.problems import InputError, Problem
 
-YAML_SUFFIXES = (".yaml", ".yml")
-REGISTER_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".ndjson", ".geojson")
 OUTCOMES = ("applies", "does_not_apply", "undetermined", "needs_review")
 
 

@@ -250,11 +250,6 @@ def _check(args: dict[str, Any]) -> None:
     raise typer.Exit(code)
 
 
-YAML_SUFFIXES = (".yaml", ".yml")
-"""The same as `landrules.batch.YAML_SUFFIXES` (a test keeps them equal): importing batch only to
-tell one parcel file from a folder cost a few ms on every single-file check."""
-
-
 @dataclass(frozen=True)
 class CheckOptions:
     paths: list[Path]
@@ -273,6 +268,8 @@ class CheckOptions:
     @property
     def one_parcel_file(self) -> bool:
         """A single YAML file gets the full tree (text) or a bare verdict object (json)."""
+        from landrules.inputs import YAML_SUFFIXES
+
         (path, *more) = self.paths
         return (
             not more

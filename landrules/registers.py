@@ -42,8 +42,9 @@ from pydantic import (
     model_validator,
 )
 
-from landrules.batch import REGISTER_SUFFIXES, Item, expand_paths
+from landrules.batch import Item, expand_paths
 from landrules.i18n import t
+from landrules.inputs import REGISTER_SUFFIXES
 from landrules.model.parcel import Parcel
 from landrules.model.types import (
     NumberTextError,

@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 import typer.main
 
-from landrules import batch, cli, cli_explain, cli_rules
+from landrules import cli, cli_explain, cli_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "p1-applies-renovation.yaml"
@@ -41,10 +41,6 @@ def _modules_after(*args: str) -> set[str]:
     assert done.returncode == 0, done.stderr
     (line,) = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")]
     return set(line.split()[1:])
-
-
-def test_the_cli_knows_the_same_yaml_suffixes_as_batch() -> None:
-    assert cli.YAML_SUFFIXES == batch.YAML_SUFFIXES
 
 
 def test_checking_one_file_imports_no_batch_or_register_machinery() -> None:
