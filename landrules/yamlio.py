@@ -393,17 +393,23 @@ _NEED = object()  # the mapping waits for a key
 _SKIP = object()  # the mapping's next value is dropped: its key was refused
 _UNSET = object()
 _IGNORED = object()  # a path step that no pydantic loc can name
+_CParser: Any = yaml.cyaml.CParser if getattr(yaml, "__with_libyaml__", False) else None
 
 
 class _Stop(Exception):
     """Ends the build once the problem list is full."""
 
 
-def _loader_class() -> type:
-    """libyaml when available; the pure parser on request, to check both give the same answers."""
-    if os.environ.get(PURE_ENV) == "1" or not getattr(yaml, "__with_libyaml__", False):
-        return yaml.BaseLoader
-    return yaml.CBaseLoader
+def _next_event(text: str) -> Callable[[], Any]:
+    """The parser's own `get_event`: libyaml when available, the pure parser on request (to check
+    both give the same answers).
+
+    `yaml.parse` wraps it in a generator that also calls `check_event` before every event; for
+    a parcel file that wrapper cost as much as building the data.
+    """
+    if os.environ.get(PURE_ENV) == "1" or _CParser is None:
+        return yaml.BaseLoader(text).get_event
+    return _CParser(text).get_event
 
 
 def _show_tag(tag: str) -> str:
@@ -581,8 +587,7 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
     stack: list[tuple[Any, bool, object]] = []
     depth = nodes = docs = 0
 
-    events = yaml.parse(text, Loader=_loader_class())
-    next_event = events.__next__
+    next_event = _next_event(text)
     try:
         while True:
             try:
@@ -698,8 +703,6 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                 break
     except _Stop:
         pass
-    finally:
-        events.close()
 
     if out.problems and out.duplicates:
         out.problems = _name_first_keys(text, out.problems, out.duplicates, limits)
@@ -804,58 +807,55 @@ def _index_marks(text: str, limits: Limits | None = None) -> _Marks:
     path: list[object] = []
     frames: list[list[Any]] = []  # [is_map, next index | pending key | _NEED, is_complex_key]
     docs = 0
-    events = yaml.parse(text, Loader=_loader_class())
-    try:
-        while True:
-            try:
-                ev = next(events)
-            except Exception:
+    next_event = _next_event(text)
+    while True:
+        try:
+            ev = next_event()
+        except Exception:
+            break
+        cls = ev.__class__
+        if cls is DocumentStartEvent:
+            docs += 1
+            if docs > 1:
                 break
-            cls = ev.__class__
-            if cls is DocumentStartEvent:
-                docs += 1
-                if docs > 1:
-                    break
-                continue
-            if cls is StreamEndEvent:
-                break
-            if cls is MappingEndEvent or cls is SequenceEndEvent:
-                frame = frames.pop()
-                if frames:
-                    path.pop()
-                    if not frame[2]:
-                        _advance(frames[-1])
-                continue
-            if cls not in (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent):
-                continue
-            mark = (ev.start_mark.line + 1, ev.start_mark.column + 1)
-            is_collection = cls is MappingStartEvent or cls is SequenceStartEvent
-            is_key = False
-            node_path: _DataPath = ()
+            continue
+        if cls is StreamEndEvent:
+            break
+        if cls is MappingEndEvent or cls is SequenceEndEvent:
+            frame = frames.pop()
             if frames:
-                top = frames[-1]
-                if top[0] and top[1] is _NEED:
-                    top[1] = _IGNORED
-                    if cls is ScalarEvent:
-                        keys.setdefault((*path, ev.value), mark)
-                        top[1] = ev.value
-                    if not is_collection:
-                        continue
-                    is_key = True
-                node_path = (*path, top[1])
-            if not is_key:
-                values.setdefault(node_path, mark)
-            if is_collection:
-                if max_depth is not None and len(frames) >= max_depth:
-                    break
-                if frames:
-                    path.append(node_path[-1])
-                is_mapping = cls is MappingStartEvent
-                frames.append([is_mapping, _NEED if is_mapping else 0, is_key])
-            elif frames:
-                _advance(frames[-1])
-    finally:
-        events.close()
+                path.pop()
+                if not frame[2]:
+                    _advance(frames[-1])
+            continue
+        if cls not in (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent):
+            continue
+        mark = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+        is_collection = cls is MappingStartEvent or cls is SequenceStartEvent
+        is_key = False
+        node_path: _DataPath = ()
+        if frames:
+            top = frames[-1]
+            if top[0] and top[1] is _NEED:
+                top[1] = _IGNORED
+                if cls is ScalarEvent:
+                    keys.setdefault((*path, ev.value), mark)
+                    top[1] = ev.value
+                if not is_collection:
+                    continue
+                is_key = True
+            node_path = (*path, top[1])
+        if not is_key:
+            values.setdefault(node_path, mark)
+        if is_collection:
+            if max_depth is not None and len(frames) >= max_depth:
+                break
+            if frames:
+                path.append(node_path[-1])
+            is_mapping = cls is MappingStartEvent
+            frames.append([is_mapping, _NEED if is_mapping else 0, is_key])
+        elif frames:
+            _advance(frames[-1])
     return _Marks(values, keys)
 
 
