@@ -574,17 +574,24 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
     """Turn the event stream into plain data, collecting every refusal in one pass.
 
     The hot loop keeps no marks and no per-node metadata; a problem's data path is rebuilt from
-    the stack only when there is a problem.
+    the stack only when there is a problem. Checks that cannot fail on the file are skipped:
+    anchors and tags need a `&` or `!` in the text, a bad escape a non-printable character.
     """
     out = _Collector(path)
     max_nodes, max_depth = limits.max_nodes, limits.max_depth
     max_scalar, max_key = limits.max_scalar_chars, limits.max_key_chars
+    props = "&" in text or "!" in text
+    scalar_event, alias_event = ScalarEvent, AliasEvent
+    mapping_start, sequence_start = MappingStartEvent, SequenceStartEvent
+    mapping_end, sequence_end = MappingEndEvent, SequenceEndEvent
+    need, skip, nulls = _NEED, _SKIP, _NULLS
     root: object = _UNSET
     empty = False
     cur: Any = None
     is_map = False
-    key: object = _NEED
+    key: object = need
     stack: list[tuple[Any, bool, object]] = []
+    push, pop = stack.append, stack.pop
     depth = nodes = docs = 0
 
     next_event = _next_event(text)
@@ -597,27 +604,29 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                 out.fatal = True
                 break
             cls = ev.__class__
-            if cls is ScalarEvent:
+            if cls is scalar_event:
                 nodes += 1
                 value = ev.value
                 style = ev.style
-                as_key = is_map and key is _NEED
-                if nodes > max_nodes:
+                as_key = is_map and key is need
+                if (
+                    nodes > max_nodes
+                    or (props and (ev.anchor is not None or ev.tag is not None))
+                    or (style == '"' and not value.isprintable())
+                ):
                     where = _node_path(stack, cur, is_map, value if as_key else key)
-                    message = t("yaml.too_many_nodes", limit=max_nodes)
-                    out.add(ev.start_mark, "too-many-nodes", message, where)
-                    break
-                if ev.anchor is not None or ev.tag is not None:
-                    where = _node_path(stack, cur, is_map, value if as_key else key)
+                    if nodes > max_nodes:
+                        message = t("yaml.too_many_nodes", limit=max_nodes)
+                        out.add(ev.start_mark, "too-many-nodes", message, where)
+                        break
                     _check_properties(out, ev, where)
-                if style == '"' and (bad := _ESCAPED_BAD.search(value)):
-                    where = _node_path(stack, cur, is_map, value if as_key else key)
-                    message = t("yaml.bad_escape", char=_char_name(bad.group()))
-                    out.add(ev.start_mark, "bad-char", message, where)
+                    if style == '"' and (bad := _ESCAPED_BAD.search(value)):
+                        message = t("yaml.bad_escape", char=_char_name(bad.group()))
+                        out.add(ev.start_mark, "bad-char", message, where)
                 if as_key:
                     if value in cur or not value or value == "<<" or len(value) > max_key:
                         where = _node_path(stack, cur, True, value)
-                        key = value if _key_ok(out, ev, cur, where, max_key) else _SKIP
+                        key = value if _key_ok(out, ev, cur, where, max_key) else skip
                     else:
                         key = value
                     continue
@@ -625,7 +634,7 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                     message = t("yaml.too_long", limit=max_scalar, length=len(value))
                     out.add(ev.start_mark, "too-long", message, _node_path(stack, cur, is_map, key))
                 if not style:
-                    if value in _NULLS:
+                    if value in nulls:
                         empty = value == "" and cur is None
                         value = None
                     elif ev.start_mark.line != ev.end_mark.line:
@@ -633,18 +642,38 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                         where = _node_path(stack, cur, is_map, key)
                         out.add(ev.start_mark, "multiline-plain", message, where)
                 if is_map:
-                    if key is not _SKIP:
+                    if key is not skip:
                         cur[key] = value
-                    key = _NEED
+                    key = need
                 elif cur is not None:
                     cur.append(value)
                 else:
                     root = value
-            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            elif cls is mapping_end or cls is sequence_end:
+                child = cur
+                cur, is_map, key = pop()
+                depth -= 1
+                if is_map:
+                    if key is need:  # the child was a (refused) complex key
+                        key = skip
+                    else:
+                        if key is not skip:
+                            cur[key] = child
+                        key = need
+                elif cur is not None:
+                    cur.append(child)
+                else:
+                    root = child
+            elif cls is mapping_start or cls is sequence_start:
                 nodes += 1
                 depth += 1
-                as_key = is_map and key is _NEED
-                if nodes > max_nodes or depth > max_depth or as_key or ev.anchor or ev.tag:
+                as_key = is_map and key is need
+                if (
+                    nodes > max_nodes
+                    or depth > max_depth
+                    or as_key
+                    or (props and (ev.anchor or ev.tag))
+                ):
                     where = _node_path(stack, cur, is_map, _IGNORED if as_key else key)
                     if nodes > max_nodes:
                         message = t("yaml.too_many_nodes", limit=max_nodes)
@@ -658,32 +687,17 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                     if as_key:
                         message = t("yaml.complex_key")
                         out.add(ev.start_mark, "complex-key", message, where)
-                stack.append((cur, is_map, key))
-                is_map = cls is MappingStartEvent
+                push((cur, is_map, key))
+                is_map = cls is mapping_start
                 cur = {} if is_map else []
-                key = _NEED
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                child = cur
-                cur, is_map, key = stack.pop()
-                depth -= 1
-                if is_map:
-                    if key is _NEED:  # the child was a (refused) complex key
-                        key = _SKIP
-                    else:
-                        if key is not _SKIP:
-                            cur[key] = child
-                        key = _NEED
-                elif cur is not None:
-                    cur.append(child)
-                else:
-                    root = child
-            elif cls is AliasEvent:
+                key = need
+            elif cls is alias_event:
                 nodes += 1
-                as_key = is_map and key is _NEED
+                as_key = is_map and key is need
                 where = _node_path(stack, cur, is_map, _IGNORED if as_key else key)
                 out.add(ev.start_mark, "alias", t("yaml.alias", name=f"*{ev.anchor}"), where)
                 if is_map:
-                    key = _SKIP if as_key else _NEED
+                    key = skip if as_key else need
                 elif cur is not None:
                     cur.append(None)
             elif cls is DocumentStartEvent:
