@@ -12,6 +12,7 @@ import bisect
 import codecs
 import difflib
 import heapq
+import io
 import itertools
 import os
 import re
@@ -178,7 +179,9 @@ def read_text(
     """Read at most `max_bytes` and decode without guessing; a leading BOM is dropped."""
     name = os.fspath(path)
     try:
-        with Path(path).open("rb") as f:
+        # Unbuffered: a BufferedReader (and a Path) cost more than reading a parcel file.
+        # Path("") meant ".", which is still what an empty name opens.
+        with io.FileIO(name or ".") as f:
             raw = _read_capped(f, limits.max_bytes + 1)
     except OSError as e:
         reason = e.strerror or str(e)
@@ -764,8 +767,11 @@ def load_text(
     returned on the document instead of raised, for `validate` to report with the schema's own
     complaints; anything that makes the data unreliable (a syntax error, a limit) still raises.
     """
-    if len(text) > limits.max_bytes or (
-        not text.isascii() and len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes
+    max_bytes = limits.max_bytes
+    if len(text) > max_bytes or (
+        len(text) * 4 > max_bytes  # UTF-8 takes at most 4 bytes a character: skip the encoding
+        and not text.isascii()
+        and len(text.encode("utf-8", "surrogatepass")) > max_bytes
     ):
         raise _error(path, "too-big", _too_big(limits), _hint("too-big"))
     if text.startswith("\ufeff"):
