@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Annotated, Any, Union, get_args, get_origin
+from typing import IO, Annotated, Any, Union, cast, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -460,6 +460,15 @@ def _short(value: object) -> str:
     return repr(text if len(text) <= 40 else text[:39] + "…")
 
 
+def _split(path: str) -> tuple[tuple[str, ...], str]:
+    *parents, leaf = path.split(".")
+    return tuple(parents), leaf
+
+
+_SPLIT = {path: _split(path) for path in REGISTER_FIELDS}
+"""Each field path's parent keys and leaf, split once rather than for every cell."""
+
+
 @dataclass(frozen=True, slots=True)
 class _NotANumber:
     """A cell in a column whose header gives a unit, that is not a plain number."""
@@ -491,7 +500,10 @@ class _Row:
                 Problem(self.source, self.line, col, "area", message, header, final.hint)
             )
             return
-        path = target.field.path
+        self.put(target.field.path, final, col, header)
+
+    def put(self, path: str, final: Any, col: int, header: str) -> None:
+        """Set a converted value; a second column giving the field must agree with the first."""
         previous = self.given.get(path)
         if previous is not None:
             if previous[0] != final:
@@ -510,8 +522,8 @@ class _Row:
                 )
             return
         self.given[path] = (final, col, header)
+        parents, leaf = _SPLIT.get(path) or _split(path)
         node = self.data
-        *parents, leaf = path.split(".")
         for part in parents:
             node = node.setdefault(part, {})
         node[leaf] = final
@@ -724,14 +736,47 @@ def iter_register(
         yield _failed(source, 0, 0, "unreadable", t("yaml.unreadable", reason=e.strerror or e))
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How one mapped column's cell enters a row, resolved once per file."""
+
+    at: int  # 0-based index of the cell
+    column: _Column
+    target: _Target
+    table: dict[str, str | None] | None  # the mapping's `values:` for the field
+    direct: bool  # neither a list nor a unit: the trimmed text, mapped, is the value
+
+
+def _plans(layout: _Layout, loaded: LoadedMapping) -> list[_Plan]:
+    return [
+        _Plan(
+            c.index - 1,
+            c,
+            c.target,
+            loaded.values.get(c.target.field.path),
+            not c.target.field.is_list and c.target.unit is None,
+        )
+        for c in layout.columns
+        if c.target is not None
+    ]
+
+
 def _rows_to_items(
     source: str,
     rows: Iterable[tuple[int, Sequence[object] | Problem]],
     loaded: LoadedMapping,
     emit: Notices,
+    *,
+    text_cells: bool = False,
 ) -> Iterator[Item]:
-    """CSV and XLSX: (line, cells) pairs, header first, become Items (a Problem: a bad record)."""
+    """CSV and XLSX: (line, cells) pairs, header first, become Items (a Problem: a bad record).
+
+    `text_cells`: every cell is already a str (CSV), so none is converted or is a number.
+    A blank cell adds nothing to the data (`_Row.cell` gives None for it), so it is skipped.
+    """
     layout: _Layout | None = None
+    plans: list[_Plan] = []
+    keys: list[str] = []
     warned_numbers: set[int] = set()
     for line, cells in rows:
         if isinstance(cells, Problem):
@@ -749,31 +794,47 @@ def _rows_to_items(
                 return
             if layout.unknown:
                 emit(_unknown_notice(source, line, layout.unknown))
+            plans = _plans(layout, loaded)
+            keys = [c.key for c in layout.columns]
             continue
-        texts = [_cell_text(c) for c in cells]
+        texts = cast("Sequence[str]", cells) if text_cells else [_cell_text(c) for c in cells]
         if not any(t.strip(_BLANKS) for t in texts):
             continue  # blank rows: spreadsheets are full of them
-        width = len(layout.columns)
-        raw = {c.key: texts[c.index - 1] if c.index <= len(texts) else "" for c in layout.columns}
+        width = len(keys)
+        given = len(texts)
+        padded = texts if given >= width else [*texts, *[""] * (width - given)]
+        raw = dict(zip(keys, padded, strict=False))  # cells past the header are not columns
         row = _Row(loaded, source, line)
-        extra = next((i for i, t in enumerate(texts[width:], width + 1) if t.strip(_BLANKS)), 0)
-        if extra:
-            message = t("reg.extra_cell", width=width, text=_short(texts[extra - 1]))
-            hint = t("reg.hint.extra_cell")
-            row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
-        for c in layout.columns:
-            if c.target is None or c.index > len(texts):
+        if given > width:
+            extra = next((i for i, t in enumerate(texts[width:], width + 1) if t.strip(_BLANKS)), 0)
+            if extra:
+                message = t("reg.extra_cell", width=width, text=_short(texts[extra - 1]))
+                hint = t("reg.hint.extra_cell")
+                row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
+        for plan in plans:
+            at = plan.at
+            if at >= given:
                 continue
-            value = cells[c.index - 1]
-            if (
-                c.target.field.is_code
-                and isinstance(value, (int, float))
-                and not isinstance(value, bool)
-                and c.index not in warned_numbers
-            ):
-                warned_numbers.add(c.index)
-                emit(_number_code_notice(source, line, c))
-            row.cell(c.target, texts[c.index - 1], c.index, c.header)
+            c = plan.column
+            if not text_cells:
+                value = cells[at]
+                if (
+                    plan.target.field.is_code
+                    and isinstance(value, (int, float))
+                    and not isinstance(value, bool)
+                    and c.index not in warned_numbers
+                ):
+                    warned_numbers.add(c.index)
+                    emit(_number_code_notice(source, line, c))
+            if plan.direct:
+                text = texts[at].strip(_BLANKS)
+                if text:
+                    table = plan.table
+                    final = table.get(text, text) if table is not None else text
+                    if final:
+                        row.put(plan.target.field.path, final, c.index, c.header)
+            else:
+                row.cell(plan.target, texts[at], c.index, c.header)
         yield Item(
             source,
             line,
@@ -827,7 +888,8 @@ def _iter_csv(
         first = f.readline()
         delimiter = "\t" if "\t" in first and "," not in first else ","  # Excel "Unicode text"
         f.seek(0)
-        yield from _rows_to_items(source, _csv_rows(f, delimiter, source), loaded, emit)
+        rows = _csv_rows(f, delimiter, source)
+        yield from _rows_to_items(source, rows, loaded, emit, text_cells=True)
 
 
 def _csv_rows(
