@@ -745,20 +745,24 @@ class _Plan:
     target: _Target
     table: dict[str, str | None] | None  # the mapping's `values:` for the field
     direct: bool  # neither a list nor a unit: the trimmed text, mapped, is the value
+    alone: bool  # no other column gives the field, so no two values can conflict
+    parents: tuple[str, ...]
+    leaf: str
 
 
 def _plans(layout: _Layout, loaded: LoadedMapping) -> list[_Plan]:
-    return [
-        _Plan(
-            c.index - 1,
-            c,
-            c.target,
-            loaded.values.get(c.target.field.path),
-            not c.target.field.is_list and c.target.unit is None,
-        )
-        for c in layout.columns
-        if c.target is not None
-    ]
+    """A plan per mapped column, in column order (the order cells enter the row's data)."""
+    mapped = [(c, c.target) for c in layout.columns if c.target is not None]
+    paths = [target.field.path for _, target in mapped]
+    plans = []
+    for c, target in mapped:
+        path = target.field.path
+        parents, leaf = _SPLIT.get(path) or _split(path)
+        direct = not target.field.is_list and target.unit is None
+        table = loaded.values.get(path)
+        alone = paths.count(path) == 1
+        plans.append(_Plan(c.index - 1, c, target, table, direct, alone, parents, leaf))
+    return plans
 
 
 def _rows_to_items(
@@ -801,11 +805,12 @@ def _rows_to_items(
         if not any(t.strip(_BLANKS) for t in texts):
             continue  # blank rows: spreadsheets are full of them
         width = len(keys)
-        given = len(texts)
-        padded = texts if given >= width else [*texts, *[""] * (width - given)]
+        count = len(texts)
+        padded = texts if count >= width else [*texts, *[""] * (width - count)]
         raw = dict(zip(keys, padded, strict=False))  # cells past the header are not columns
         row = _Row(loaded, source, line)
-        if given > width:
+        data = row.data
+        if count > width:
             extra = next((i for i, t in enumerate(texts[width:], width + 1) if t.strip(_BLANKS)), 0)
             if extra:
                 message = t("reg.extra_cell", width=width, text=_short(texts[extra - 1]))
@@ -813,7 +818,7 @@ def _rows_to_items(
                 row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
         for plan in plans:
             at = plan.at
-            if at >= given:
+            if at >= count:
                 continue
             c = plan.column
             if not text_cells:
@@ -831,7 +836,14 @@ def _rows_to_items(
                 if text:
                     table = plan.table
                     final = table.get(text, text) if table is not None else text
-                    if final:
+                    if not final:
+                        continue
+                    if plan.alone:
+                        node = data
+                        for part in plan.parents:
+                            node = node.setdefault(part, {})
+                        node[plan.leaf] = final
+                    else:
                         row.put(plan.target.field.path, final, c.index, c.header)
             else:
                 row.cell(plan.target, texts[at], c.index, c.header)
