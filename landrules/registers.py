@@ -779,8 +779,9 @@ def _rows_to_items(
     A blank cell adds nothing to the data (`_Row.cell` gives None for it), so it is skipped.
     """
     layout: _Layout | None = None
-    plans: list[_Plan] = []
+    steps: list[tuple[int, bool, dict[str, str | None] | None, tuple[str, ...], str, _Plan]] = []
     keys: list[str] = []
+    blanks = _BLANKS
     warned_numbers: set[int] = set()
     for line, cells in rows:
         if isinstance(cells, Problem):
@@ -798,7 +799,10 @@ def _rows_to_items(
                 return
             if layout.unknown:
                 emit(_unknown_notice(source, line, layout.unknown))
-            plans = _plans(layout, loaded)
+            steps = [
+                (p.at, p.direct and p.alone, p.table, p.parents, p.leaf, p)
+                for p in _plans(layout, loaded)
+            ]
             keys = [c.key for c in layout.columns]
             continue
         texts = cast("Sequence[str]", cells) if text_cells else [_cell_text(c) for c in cells]
@@ -816,13 +820,12 @@ def _rows_to_items(
                 message = t("reg.extra_cell", width=width, text=_short(texts[extra - 1]))
                 hint = t("reg.hint.extra_cell")
                 row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
-        for plan in plans:
-            at = plan.at
+        for at, fast, table, parents, leaf, plan in steps:
             if at >= count:
                 continue
-            c = plan.column
             if not text_cells:
                 value = cells[at]
+                c = plan.column
                 if (
                     plan.target.field.is_code
                     and isinstance(value, (int, float))
@@ -831,22 +834,24 @@ def _rows_to_items(
                 ):
                     warned_numbers.add(c.index)
                     emit(_number_code_notice(source, line, c))
-            if plan.direct:
-                text = texts[at].strip(_BLANKS)
-                if text:
-                    table = plan.table
-                    final = table.get(text, text) if table is not None else text
-                    if not final:
-                        continue
-                    if plan.alone:
-                        node = data
-                        for part in plan.parents:
-                            node = node.setdefault(part, {})
-                        node[plan.leaf] = final
-                    else:
-                        row.put(plan.target.field.path, final, c.index, c.header)
+            text = texts[at]
+            if not text:
+                continue  # an empty cell adds nothing, whatever its column
+            if fast:
+                final: str | None = text.strip(blanks)
+                if final and table is not None:
+                    final = table.get(final, final)
+                if not final:
+                    continue
+                node = data
+                for part in parents:
+                    child = node.get(part)
+                    if child is None:
+                        child = node[part] = {}
+                    node = child
+                node[leaf] = final
             else:
-                row.cell(plan.target, texts[at], c.index, c.header)
+                row.cell(plan.target, text, plan.column.index, plan.column.header)
         yield Item(
             source,
             line,
