@@ -491,6 +491,14 @@ class _Row:
 
     def cell(self, target: _Target, value: object, col: int, header: str) -> None:
         """Put one cell into the data; an empty cell is an unknown fact and adds nothing."""
+        f = target.field
+        if isinstance(value, str) and not f.is_list and target.unit is None:  # `_convert`, short
+            text = value.strip(_BLANKS)
+            table = self.mapping.values.get(f.path) if text else None
+            final = table.get(text, text) if table is not None else text
+            if final:
+                self.put(f.path, final, col, header)
+            return
         final = self._convert(target, value)
         if final is None:
             return
