@@ -396,7 +396,18 @@ _NEED = object()  # the mapping waits for a key
 _SKIP = object()  # the mapping's next value is dropped: its key was refused
 _UNSET = object()
 _IGNORED = object()  # a path step that no pydantic loc can name
-_CParser: Any = yaml.cyaml.CParser if getattr(yaml, "__with_libyaml__", False) else None
+
+
+def _libyaml_parser() -> Any:
+    """libyaml's parser class, or None when PyYAML was built without libyaml."""
+    try:
+        from yaml._yaml import CParser  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        return None
+    return CParser
+
+
+_CParser = _libyaml_parser()
 
 
 class _Stop(Exception):
