@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Annotated, Any, Union, get_args, get_origin
+from typing import IO, Annotated, Any, Union, cast, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -461,6 +461,15 @@ def _short(value: object) -> str:
     return repr(text if len(text) <= 40 else text[:39] + "…")
 
 
+def _split(path: str) -> tuple[tuple[str, ...], str]:
+    *parents, leaf = path.split(".")
+    return tuple(parents), leaf
+
+
+_SPLIT = {path: _split(path) for path in REGISTER_FIELDS}
+"""Each field path's parent keys and leaf, split once rather than for every cell."""
+
+
 @dataclass(frozen=True, slots=True)
 class _NotANumber:
     """A cell in a column whose header gives a unit, that is not a plain number."""
@@ -483,6 +492,14 @@ class _Row:
 
     def cell(self, target: _Target, value: object, col: int, header: str) -> None:
         """Put one cell into the data; an empty cell is an unknown fact and adds nothing."""
+        f = target.field
+        if isinstance(value, str) and not f.is_list and target.unit is None:  # `_convert`, short
+            text = value.strip(_BLANKS)
+            table = self.mapping.values.get(f.path) if text else None
+            final = table.get(text, text) if table is not None else text
+            if final:
+                self.put(f.path, final, col, header)
+            return
         final = self._convert(target, value)
         if final is None:
             return
@@ -492,7 +509,10 @@ class _Row:
                 Problem(self.source, self.line, col, "area", message, header, final.hint)
             )
             return
-        path = target.field.path
+        self.put(target.field.path, final, col, header)
+
+    def put(self, path: str, final: Any, col: int, header: str) -> None:
+        """Set a converted value; a second column giving the field must agree with the first."""
         previous = self.given.get(path)
         if previous is not None:
             if previous[0] != final:
@@ -511,8 +531,8 @@ class _Row:
                 )
             return
         self.given[path] = (final, col, header)
+        parents, leaf = _SPLIT.get(path) or _split(path)
         node = self.data
-        *parents, leaf = path.split(".")
         for part in parents:
             node = node.setdefault(part, {})
         node[leaf] = final
@@ -725,14 +745,52 @@ def iter_register(
         yield _failed(source, 0, 0, "unreadable", t("yaml.unreadable", reason=e.strerror or e))
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How one mapped column's cell enters a row, resolved once per file."""
+
+    at: int  # 0-based index of the cell
+    column: _Column
+    target: _Target
+    table: dict[str, str | None] | None  # the mapping's `values:` for the field
+    direct: bool  # neither a list nor a unit: the trimmed text, mapped, is the value
+    alone: bool  # no other column gives the field, so no two values can conflict
+    parents: tuple[str, ...]
+    leaf: str
+
+
+def _plans(layout: _Layout, loaded: LoadedMapping) -> list[_Plan]:
+    """A plan per mapped column, in column order (the order cells enter the row's data)."""
+    mapped = [(c, c.target) for c in layout.columns if c.target is not None]
+    paths = [target.field.path for _, target in mapped]
+    plans = []
+    for c, target in mapped:
+        path = target.field.path
+        parents, leaf = _SPLIT.get(path) or _split(path)
+        direct = not target.field.is_list and target.unit is None
+        table = loaded.values.get(path)
+        alone = paths.count(path) == 1
+        plans.append(_Plan(c.index - 1, c, target, table, direct, alone, parents, leaf))
+    return plans
+
+
 def _rows_to_items(
     source: str,
     rows: Iterable[tuple[int, Sequence[object] | Problem]],
     loaded: LoadedMapping,
     emit: Notices,
+    *,
+    text_cells: bool = False,
 ) -> Iterator[Item]:
-    """CSV and XLSX: (line, cells) pairs, header first, become Items (a Problem: a bad record)."""
+    """CSV and XLSX: (line, cells) pairs, header first, become Items (a Problem: a bad record).
+
+    `text_cells`: every cell is already a str (CSV), so none is converted or is a number.
+    A blank cell adds nothing to the data (`_Row.cell` gives None for it), so it is skipped.
+    """
     layout: _Layout | None = None
+    steps: list[tuple[int, bool, dict[str, str | None] | None, tuple[str, ...], str, _Plan]] = []
+    keys: list[str] = []
+    blanks = _BLANKS
     warned_numbers: set[int] = set()
     for line, cells in rows:
         if isinstance(cells, Problem):
@@ -750,31 +808,59 @@ def _rows_to_items(
                 return
             if layout.unknown:
                 emit(_unknown_notice(source, line, layout.unknown))
+            steps = [
+                (p.at, p.direct and p.alone, p.table, p.parents, p.leaf, p)
+                for p in _plans(layout, loaded)
+            ]
+            keys = [c.key for c in layout.columns]
             continue
-        texts = [_cell_text(c) for c in cells]
+        texts = cast("Sequence[str]", cells) if text_cells else [_cell_text(c) for c in cells]
         if not any(t.strip(_BLANKS) for t in texts):
             continue  # blank rows: spreadsheets are full of them
-        width = len(layout.columns)
-        raw = {c.key: texts[c.index - 1] if c.index <= len(texts) else "" for c in layout.columns}
+        width = len(keys)
+        count = len(texts)
+        padded = texts if count >= width else [*texts, *[""] * (width - count)]
+        raw = dict(zip(keys, padded, strict=False))  # cells past the header are not columns
         row = _Row(loaded, source, line)
-        extra = next((i for i, t in enumerate(texts[width:], width + 1) if t.strip(_BLANKS)), 0)
-        if extra:
-            message = t("reg.extra_cell", width=width, text=_short(texts[extra - 1]))
-            hint = t("reg.hint.extra_cell")
-            row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
-        for c in layout.columns:
-            if c.target is None or c.index > len(texts):
+        data = row.data
+        if count > width:
+            extra = next((i for i, t in enumerate(texts[width:], width + 1) if t.strip(_BLANKS)), 0)
+            if extra:
+                message = t("reg.extra_cell", width=width, text=_short(texts[extra - 1]))
+                hint = t("reg.hint.extra_cell")
+                row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
+        for at, fast, table, parents, leaf, plan in steps:
+            if at >= count:
                 continue
-            value = cells[c.index - 1]
-            if (
-                c.target.field.is_code
-                and isinstance(value, (int, float))
-                and not isinstance(value, bool)
-                and c.index not in warned_numbers
-            ):
-                warned_numbers.add(c.index)
-                emit(_number_code_notice(source, line, c))
-            row.cell(c.target, texts[c.index - 1], c.index, c.header)
+            if not text_cells:
+                value = cells[at]
+                c = plan.column
+                if (
+                    plan.target.field.is_code
+                    and isinstance(value, (int, float))
+                    and not isinstance(value, bool)
+                    and c.index not in warned_numbers
+                ):
+                    warned_numbers.add(c.index)
+                    emit(_number_code_notice(source, line, c))
+            text = texts[at]
+            if not text:
+                continue  # an empty cell adds nothing, whatever its column
+            if fast:
+                final: str | None = text.strip(blanks)
+                if final and table is not None:
+                    final = table.get(final, final)
+                if not final:
+                    continue
+                node = data
+                for part in parents:
+                    child = node.get(part)
+                    if child is None:
+                        child = node[part] = {}
+                    node = child
+                node[leaf] = final
+            else:
+                row.cell(plan.target, text, plan.column.index, plan.column.header)
         yield Item(
             source,
             line,
@@ -828,7 +914,8 @@ def _iter_csv(
         first = f.readline()
         delimiter = "\t" if "\t" in first and "," not in first else ","  # Excel "Unicode text"
         f.seek(0)
-        yield from _rows_to_items(source, _csv_rows(f, delimiter, source), loaded, emit)
+        rows = _csv_rows(f, delimiter, source)
+        yield from _rows_to_items(source, rows, loaded, emit, text_cells=True)
 
 
 def _csv_rows(

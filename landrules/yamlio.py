@@ -12,6 +12,7 @@ import bisect
 import codecs
 import difflib
 import heapq
+import io
 import itertools
 import os
 import re
@@ -178,7 +179,9 @@ def read_text(
     """Read at most `max_bytes` and decode without guessing; a leading BOM is dropped."""
     name = os.fspath(path)
     try:
-        with Path(path).open("rb") as f:
+        # Unbuffered: a BufferedReader (and a Path) cost more than reading a parcel file.
+        # Path("") meant ".", which is still what an empty name opens.
+        with io.FileIO(name or ".") as f:
             raw = _read_capped(f, limits.max_bytes + 1)
     except OSError as e:
         reason = e.strerror or str(e)
@@ -395,15 +398,32 @@ _UNSET = object()
 _IGNORED = object()  # a path step that no pydantic loc can name
 
 
+def _libyaml_parser() -> Any:
+    """libyaml's parser class, or None when PyYAML was built without libyaml."""
+    try:
+        from yaml._yaml import CParser  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        return None
+    return CParser
+
+
+_CParser = _libyaml_parser()
+
+
 class _Stop(Exception):
     """Ends the build once the problem list is full."""
 
 
-def _loader_class() -> type:
-    """libyaml when available; the pure parser on request, to check both give the same answers."""
-    if os.environ.get(PURE_ENV) == "1" or not getattr(yaml, "__with_libyaml__", False):
-        return yaml.BaseLoader
-    return yaml.CBaseLoader
+def _next_event(text: str) -> Callable[[], Any]:
+    """The parser's own `get_event`: libyaml when available, the pure parser on request (to check
+    both give the same answers).
+
+    `yaml.parse` wraps it in a generator that also calls `check_event` before every event; for
+    a parcel file that wrapper cost as much as building the data.
+    """
+    if os.environ.get(PURE_ENV) == "1" or _CParser is None:
+        return yaml.BaseLoader(text).get_event
+    return _CParser(text).get_event
 
 
 def _show_tag(tag: str) -> str:
@@ -568,21 +588,27 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
     """Turn the event stream into plain data, collecting every refusal in one pass.
 
     The hot loop keeps no marks and no per-node metadata; a problem's data path is rebuilt from
-    the stack only when there is a problem.
+    the stack only when there is a problem. Checks that cannot fail on the file are skipped:
+    anchors and tags need a `&` or `!` in the text, a bad escape a non-printable character.
     """
     out = _Collector(path)
     max_nodes, max_depth = limits.max_nodes, limits.max_depth
     max_scalar, max_key = limits.max_scalar_chars, limits.max_key_chars
+    props = "&" in text or "!" in text
+    scalar_event, alias_event = ScalarEvent, AliasEvent
+    mapping_start, sequence_start = MappingStartEvent, SequenceStartEvent
+    mapping_end, sequence_end = MappingEndEvent, SequenceEndEvent
+    need, skip, nulls = _NEED, _SKIP, _NULLS
     root: object = _UNSET
     empty = False
     cur: Any = None
     is_map = False
-    key: object = _NEED
+    key: object = need
     stack: list[tuple[Any, bool, object]] = []
+    push, pop = stack.append, stack.pop
     depth = nodes = docs = 0
 
-    events = yaml.parse(text, Loader=_loader_class())
-    next_event = events.__next__
+    next_event = _next_event(text)
     try:
         while True:
             try:
@@ -592,27 +618,29 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                 out.fatal = True
                 break
             cls = ev.__class__
-            if cls is ScalarEvent:
+            if cls is scalar_event:
                 nodes += 1
                 value = ev.value
                 style = ev.style
-                as_key = is_map and key is _NEED
-                if nodes > max_nodes:
+                as_key = is_map and key is need
+                if (
+                    nodes > max_nodes
+                    or (props and (ev.anchor is not None or ev.tag is not None))
+                    or (style == '"' and not value.isprintable())
+                ):
                     where = _node_path(stack, cur, is_map, value if as_key else key)
-                    message = t("yaml.too_many_nodes", limit=max_nodes)
-                    out.add(ev.start_mark, "too-many-nodes", message, where)
-                    break
-                if ev.anchor is not None or ev.tag is not None:
-                    where = _node_path(stack, cur, is_map, value if as_key else key)
+                    if nodes > max_nodes:
+                        message = t("yaml.too_many_nodes", limit=max_nodes)
+                        out.add(ev.start_mark, "too-many-nodes", message, where)
+                        break
                     _check_properties(out, ev, where)
-                if style == '"' and (bad := _ESCAPED_BAD.search(value)):
-                    where = _node_path(stack, cur, is_map, value if as_key else key)
-                    message = t("yaml.bad_escape", char=_char_name(bad.group()))
-                    out.add(ev.start_mark, "bad-char", message, where)
+                    if style == '"' and (bad := _ESCAPED_BAD.search(value)):
+                        message = t("yaml.bad_escape", char=_char_name(bad.group()))
+                        out.add(ev.start_mark, "bad-char", message, where)
                 if as_key:
                     if value in cur or not value or value == "<<" or len(value) > max_key:
                         where = _node_path(stack, cur, True, value)
-                        key = value if _key_ok(out, ev, cur, where, max_key) else _SKIP
+                        key = value if _key_ok(out, ev, cur, where, max_key) else skip
                     else:
                         key = value
                     continue
@@ -620,7 +648,7 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                     message = t("yaml.too_long", limit=max_scalar, length=len(value))
                     out.add(ev.start_mark, "too-long", message, _node_path(stack, cur, is_map, key))
                 if not style:
-                    if value in _NULLS:
+                    if value in nulls:
                         empty = value == "" and cur is None
                         value = None
                     elif ev.start_mark.line != ev.end_mark.line:
@@ -628,18 +656,38 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                         where = _node_path(stack, cur, is_map, key)
                         out.add(ev.start_mark, "multiline-plain", message, where)
                 if is_map:
-                    if key is not _SKIP:
+                    if key is not skip:
                         cur[key] = value
-                    key = _NEED
+                    key = need
                 elif cur is not None:
                     cur.append(value)
                 else:
                     root = value
-            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            elif cls is mapping_end or cls is sequence_end:
+                child = cur
+                cur, is_map, key = pop()
+                depth -= 1
+                if is_map:
+                    if key is need:  # the child was a (refused) complex key
+                        key = skip
+                    else:
+                        if key is not skip:
+                            cur[key] = child
+                        key = need
+                elif cur is not None:
+                    cur.append(child)
+                else:
+                    root = child
+            elif cls is mapping_start or cls is sequence_start:
                 nodes += 1
                 depth += 1
-                as_key = is_map and key is _NEED
-                if nodes > max_nodes or depth > max_depth or as_key or ev.anchor or ev.tag:
+                as_key = is_map and key is need
+                if (
+                    nodes > max_nodes
+                    or depth > max_depth
+                    or as_key
+                    or (props and (ev.anchor or ev.tag))
+                ):
                     where = _node_path(stack, cur, is_map, _IGNORED if as_key else key)
                     if nodes > max_nodes:
                         message = t("yaml.too_many_nodes", limit=max_nodes)
@@ -653,32 +701,17 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                     if as_key:
                         message = t("yaml.complex_key")
                         out.add(ev.start_mark, "complex-key", message, where)
-                stack.append((cur, is_map, key))
-                is_map = cls is MappingStartEvent
+                push((cur, is_map, key))
+                is_map = cls is mapping_start
                 cur = {} if is_map else []
-                key = _NEED
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                child = cur
-                cur, is_map, key = stack.pop()
-                depth -= 1
-                if is_map:
-                    if key is _NEED:  # the child was a (refused) complex key
-                        key = _SKIP
-                    else:
-                        if key is not _SKIP:
-                            cur[key] = child
-                        key = _NEED
-                elif cur is not None:
-                    cur.append(child)
-                else:
-                    root = child
-            elif cls is AliasEvent:
+                key = need
+            elif cls is alias_event:
                 nodes += 1
-                as_key = is_map and key is _NEED
+                as_key = is_map and key is need
                 where = _node_path(stack, cur, is_map, _IGNORED if as_key else key)
                 out.add(ev.start_mark, "alias", t("yaml.alias", name=f"*{ev.anchor}"), where)
                 if is_map:
-                    key = _SKIP if as_key else _NEED
+                    key = skip if as_key else need
                 elif cur is not None:
                     cur.append(None)
             elif cls is DocumentStartEvent:
@@ -698,8 +731,6 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                 break
     except _Stop:
         pass
-    finally:
-        events.close()
 
     if out.problems and out.duplicates:
         out.problems = _name_first_keys(text, out.problems, out.duplicates, limits)
@@ -747,8 +778,11 @@ def load_text(
     returned on the document instead of raised, for `validate` to report with the schema's own
     complaints; anything that makes the data unreliable (a syntax error, a limit) still raises.
     """
-    if len(text) > limits.max_bytes or (
-        not text.isascii() and len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes
+    max_bytes = limits.max_bytes
+    if len(text) > max_bytes or (
+        len(text) * 4 > max_bytes  # UTF-8 takes at most 4 bytes a character: skip the encoding
+        and not text.isascii()
+        and len(text.encode("utf-8", "surrogatepass")) > max_bytes
     ):
         raise _error(path, "too-big", _too_big(limits), _hint("too-big"))
     if text.startswith("\ufeff"):
@@ -804,58 +838,55 @@ def _index_marks(text: str, limits: Limits | None = None) -> _Marks:
     path: list[object] = []
     frames: list[list[Any]] = []  # [is_map, next index | pending key | _NEED, is_complex_key]
     docs = 0
-    events = yaml.parse(text, Loader=_loader_class())
-    try:
-        while True:
-            try:
-                ev = next(events)
-            except Exception:
+    next_event = _next_event(text)
+    while True:
+        try:
+            ev = next_event()
+        except Exception:
+            break
+        cls = ev.__class__
+        if cls is DocumentStartEvent:
+            docs += 1
+            if docs > 1:
                 break
-            cls = ev.__class__
-            if cls is DocumentStartEvent:
-                docs += 1
-                if docs > 1:
-                    break
-                continue
-            if cls is StreamEndEvent:
-                break
-            if cls is MappingEndEvent or cls is SequenceEndEvent:
-                frame = frames.pop()
-                if frames:
-                    path.pop()
-                    if not frame[2]:
-                        _advance(frames[-1])
-                continue
-            if cls not in (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent):
-                continue
-            mark = (ev.start_mark.line + 1, ev.start_mark.column + 1)
-            is_collection = cls is MappingStartEvent or cls is SequenceStartEvent
-            is_key = False
-            node_path: _DataPath = ()
+            continue
+        if cls is StreamEndEvent:
+            break
+        if cls is MappingEndEvent or cls is SequenceEndEvent:
+            frame = frames.pop()
             if frames:
-                top = frames[-1]
-                if top[0] and top[1] is _NEED:
-                    top[1] = _IGNORED
-                    if cls is ScalarEvent:
-                        keys.setdefault((*path, ev.value), mark)
-                        top[1] = ev.value
-                    if not is_collection:
-                        continue
-                    is_key = True
-                node_path = (*path, top[1])
-            if not is_key:
-                values.setdefault(node_path, mark)
-            if is_collection:
-                if max_depth is not None and len(frames) >= max_depth:
-                    break
-                if frames:
-                    path.append(node_path[-1])
-                is_mapping = cls is MappingStartEvent
-                frames.append([is_mapping, _NEED if is_mapping else 0, is_key])
-            elif frames:
-                _advance(frames[-1])
-    finally:
-        events.close()
+                path.pop()
+                if not frame[2]:
+                    _advance(frames[-1])
+            continue
+        if cls not in (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent):
+            continue
+        mark = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+        is_collection = cls is MappingStartEvent or cls is SequenceStartEvent
+        is_key = False
+        node_path: _DataPath = ()
+        if frames:
+            top = frames[-1]
+            if top[0] and top[1] is _NEED:
+                top[1] = _IGNORED
+                if cls is ScalarEvent:
+                    keys.setdefault((*path, ev.value), mark)
+                    top[1] = ev.value
+                if not is_collection:
+                    continue
+                is_key = True
+            node_path = (*path, top[1])
+        if not is_key:
+            values.setdefault(node_path, mark)
+        if is_collection:
+            if max_depth is not None and len(frames) >= max_depth:
+                break
+            if frames:
+                path.append(node_path[-1])
+            is_mapping = cls is MappingStartEvent
+            frames.append([is_mapping, _NEED if is_mapping else 0, is_key])
+        elif frames:
+            _advance(frames[-1])
     return _Marks(values, keys)
 
 

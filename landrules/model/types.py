@@ -324,9 +324,14 @@ def area_unit(spelling: str) -> str | None:
 
 def round_square_metres(value: Fraction) -> Decimal:
     """Round once, half up, to 0.01 m²: the only rounding a converted area ever gets."""
-    hundredths = value * 100
-    whole, rest = divmod(hundredths.numerator, hundredths.denominator)
-    if 2 * rest >= hundredths.denominator:
+    return _round_cents(value.numerator, value.denominator)
+
+
+def _round_cents(numerator: int, denominator: int) -> Decimal:
+    """`numerator / denominator` m² (denominator > 0) to 0.01 m², half up, in integers: the
+    result depends only on the ratio, so no Fraction (and its gcd) is needed."""
+    whole, rest = divmod(numerator * 100, denominator)
+    if 2 * rest >= denominator:
         whole += 1
     return (Decimal(whole) / 100).quantize(_CENT)
 
@@ -344,7 +349,9 @@ def to_square_metres(text: str, unit: str) -> Decimal:
     number = parse_plain_decimal(text)
     if canonical == "m²":
         return number
-    return round_square_metres(Fraction(number) * AREA_UNITS[canonical])
+    numerator, denominator = number.as_integer_ratio()
+    per_unit = AREA_UNITS[canonical]
+    return _round_cents(numerator * per_unit.numerator, denominator * per_unit.denominator)
 
 
 @dataclass(frozen=True, slots=True)
