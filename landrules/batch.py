@@ -15,8 +15,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from landrules.api import (
+    check_parcel,
+    decide_parcel,
+    parcel_from_document,
+    read_parcel_document,
+)
 from landrules.inputs import REGISTER_SUFFIXES, YAML_SUFFIXES
+from landrules.model.parcel import Parcel
 from landrules.problems import InputError, Problem
+from landrules.report.data import brief_data, brief_record, verdict_data
 
 OUTCOMES = ("applies", "does_not_apply", "undetermined", "needs_review")
 
@@ -209,14 +217,6 @@ def evaluate_item(
 def _evaluate(
     pack: Any, item: Item, encoding: str | None, limits: Any, keep: bool, record: str
 ) -> Result:
-    from landrules.api import (
-        check_parcel,
-        decide_parcel,
-        parcel_from_document,
-        read_parcel_document,
-    )
-    from landrules.model.parcel import Parcel
-
     if item.problems:
         return Result(item, problems=item.problems)
     try:
@@ -234,15 +234,11 @@ def _evaluate(
         decided = decide_parcel(pack, parcel)
         return Result(item, decided={pid: outcome.value for pid, outcome in decided.items()})
     if record == "brief" and not keep:
-        from landrules.report.data import brief_record
-
         return Result(item, brief_record(pack, parcel, item.label))
     verdict = check_parcel(pack, parcel, item.label)
     if record == "outcomes":
         outcomes = {pv.provision.id: pv.outcome.value for pv in verdict.provisions}
         return Result(item, decided=outcomes, full=verdict)
-    from landrules.report.data import brief_data, verdict_data
-
     data = verdict_data(verdict) if record == "full" else brief_data(verdict)
     return Result(item, data, full=verdict if keep else None)
 

@@ -722,10 +722,15 @@ def choose_version(
 
 
 def decide_versions(
-    versions: list[CompiledProvision], ctx: Context, on: AsOf, trace: list[int]
+    versions: list[CompiledProvision],
+    ctx: Context,
+    on: AsOf,
+    trace: list[int],
+    choice: tuple[str, CompiledProvision | None] | None = None,
 ) -> Outcome:
-    """The outcome `evaluate_versions` gives, without the explanation (see `decide`)."""
-    state, chosen = choose_version(versions, on)
+    """The outcome `evaluate_versions` gives, without the explanation (see `decide`); `choice`
+    is `choose_version(versions, on)` when the caller has it already."""
+    state, chosen = choice or choose_version(versions, on)
     if chosen is None:
         return Outcome.DOES_NOT_APPLY if state == "not_in_force" else Outcome.UNDETERMINED
     outcome = chosen.decide(ctx, trace)

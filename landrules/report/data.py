@@ -188,7 +188,7 @@ def _decided_provision(versions: list[Any], ctx: Any, on: Any) -> dict[str, Any]
     if chosen is None:
         return None
     trace: list[int] = []
-    outcome = decide_versions(versions, ctx, on, trace)
+    outcome = decide_versions(versions, ctx, on, trace, (state, chosen))
     layout = chosen.layout
     root = trace[layout.root]
     if root > TRUE:
