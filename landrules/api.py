@@ -89,6 +89,15 @@ def parcel_from_document(doc: yamlio.Document) -> Parcel:
     return yamlio.validate(doc, Parcel, known_fields=known_fields(Parcel))
 
 
+def parcel_context(
+    pack: RulePack, parcel: Parcel, *, as_of: date | None = None, evidence: bool = True
+) -> tuple[Context, AsOf]:
+    """The parcel's facts (derived ones computed once, on demand) and the date it is judged at:
+    `as_of`, else the pack's `as_of`, else the parcel's application date."""
+    ctx = Context(flatten(parcel), pack.params, with_evidence=evidence)
+    return ctx, AsOf.pick(as_of if as_of is not None else pack.as_of, parcel.application_date)
+
+
 def check_parcel(
     pack: RulePack,
     parcel: Parcel,
@@ -100,8 +109,7 @@ def check_parcel(
     """Evaluate every provision of the pack on the parcel, each in the version in force on
     `as_of` (else the pack's `as_of`, else the parcel's application date; see
     `evaluate.evaluate_versions`). Without `evidence` no Step lists the facts it read."""
-    ctx = Context(flatten(parcel), pack.params, with_evidence=evidence)
-    on = AsOf.pick(as_of if as_of is not None else pack.as_of, parcel.application_date)
+    ctx, on = parcel_context(pack, parcel, as_of=as_of, evidence=evidence)
     verdicts = [evaluate_versions(versions, ctx, on) for versions in pack.versions()]
     return Verdict(source, parcel, pack, verdicts)
 
@@ -112,8 +120,7 @@ def decide_parcel(
     """The outcome per provision that `check_parcel` gives, without building the explanation
     (a fraction of the time: for outputs that print outcomes only). With `trace`, every
     condition's result is appended to it as a number (`evaluate.FALSE` … `evaluate.MISSING`)."""
-    ctx = Context(flatten(parcel), pack.params)
-    on = AsOf.pick(as_of if as_of is not None else pack.as_of, parcel.application_date)
+    ctx, on = parcel_context(pack, parcel, as_of=as_of)
     sink = trace if trace is not None else []
     return {
         versions[0].provision.id: decide_versions(versions, ctx, on, sink)

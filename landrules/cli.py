@@ -334,7 +334,8 @@ def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
 def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     from landrules.batch import Summary, iter_items, run_parallel
     from landrules.outputs import atomic_output
-    from landrules.report.batch import RENDERERS, make_writer, pack_data
+    from landrules.report.batch import RENDERERS, make_writer
+    from landrules.report.data import pack_data
     from landrules.report.progress import progress
 
     fmt = options.output_format.value

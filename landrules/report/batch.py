@@ -107,16 +107,6 @@ class JsonLinesWriter:
         self.err.write(summary.line() + "\n")
 
 
-def pack_data(pack: Any) -> dict[str, Any]:
-    meta = pack.meta
-    return {
-        "id": meta.id,
-        "version": meta.version,
-        "sha256": pack.sha256,
-        "citation": meta.citation.model_dump(exclude_none=True),
-    }
-
-
 def make_writer(
     fmt: str, out: IO[str], err: IO[str], *, detail: bool = False, **tabular_options: Any
 ) -> Writer:

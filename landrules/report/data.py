@@ -10,9 +10,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from landrules.api import Verdict
+from landrules.api import Verdict, parcel_context
 from landrules.derive import DERIVATIONS, Span, display
-from landrules.evaluate import ProvisionVerdict, Quantity, Step
+from landrules.evaluate import (
+    IN_FORCE_NOT_KNOWN,
+    MISSING,
+    TRIGGERED,
+    TRUE,
+    ProvisionVerdict,
+    Quantity,
+    Step,
+    choose_version,
+    decide_versions,
+    evaluate_versions,
+)
 from landrules.logic import Ambiguity, Unknown
 from landrules.model.parcel import LandUse
 
@@ -126,11 +137,20 @@ def provision_data(pv: ProvisionVerdict) -> dict[str, Any]:
 def verdict_data(verdict: Verdict) -> dict[str, Any]:
     from landrules.report.explained import add_to_data  # what is needed / would change it
 
-    pack = verdict.pack
-    meta = pack.meta
-    identity = verdict.parcel.parcel
+    meta = verdict.pack.meta
     return {
         "schema_version": SCHEMA_VERSION,
+        **_whose(verdict),
+        "pack": pack_data(verdict.pack),
+        "notes": [_label(n) for n in meta.notes],
+        "provisions": add_to_data(verdict, [provision_data(pv) for pv in verdict.provisions]),
+    }
+
+
+def _whose(verdict: Verdict) -> dict[str, Any]:
+    """Which parcel a record is about: its source, code and name, and application date."""
+    identity = verdict.parcel.parcel
+    return {
         "source": verdict.source,
         "parcel": identity.model_dump(mode="json", include={"code", "name"}, exclude_none=True)
         if identity
@@ -138,15 +158,17 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
         "application_date": verdict.application_date.isoformat()
         if verdict.application_date
         else None,
-        "pack": {
-            "id": meta.id,
-            "version": meta.version,
-            "sha256": pack.sha256,
-            "citation": meta.citation.model_dump(exclude_none=True),
-        },
-        "notes": [_label(n) for n in meta.notes],
-        "provisions": add_to_data(verdict, [provision_data(pv) for pv in verdict.provisions]),
     }
+
+
+def _pack_identity(pack: Any) -> dict[str, Any]:
+    """Enough to replay a verdict: the pack's id, version and the SHA-256 of its files."""
+    return {"id": pack.meta.id, "version": pack.meta.version, "sha256": pack.sha256}
+
+
+def pack_data(pack: Any) -> dict[str, Any]:
+    """The pack as a full verdict and a batch's head name it: identity and citation."""
+    return {**_pack_identity(pack), "citation": pack.meta.citation.model_dump(exclude_none=True)}
 
 
 def brief_record(
@@ -156,12 +178,7 @@ def brief_record(
     is read from its deciders' trace: its record has no missing facts and no ambiguity but the
     span's or the version's, so no Step tree is needed. An unknown result, or no version to
     judge by, is explained as usual (tests/test_brief.py compares the two on every example)."""
-    from landrules.api import Verdict
-    from landrules.evaluate import AsOf, Context, evaluate_versions
-    from landrules.facts import flatten
-
-    ctx = Context(flatten(parcel), pack.params, with_evidence=False)
-    on = AsOf.pick(as_of if as_of is not None else pack.as_of, parcel.application_date)
+    ctx, on = parcel_context(pack, parcel, as_of=as_of, evidence=False)
     provisions = []
     for versions in pack.versions():
         decided = _decided_provision(versions, ctx, on)
@@ -175,15 +192,6 @@ _RESULT_WORDS = ("false", "true", "unknown", "unknown")
 
 
 def _decided_provision(versions: list[Any], ctx: Any, on: Any) -> dict[str, Any] | None:
-    from landrules.evaluate import (
-        IN_FORCE_NOT_KNOWN,
-        MISSING,
-        TRIGGERED,
-        TRUE,
-        choose_version,
-        decide_versions,
-    )
-
     state, chosen = choose_version(versions, on)
     if chosen is None:
         return None
@@ -233,19 +241,11 @@ def brief_data(verdict: Verdict) -> dict[str, Any]:
 
 
 def _brief_head(verdict: Verdict, provisions: list[dict[str, Any]]) -> dict[str, Any]:
-    pack = verdict.pack
-    identity = verdict.parcel.parcel
     return {
         "schema_version": SCHEMA_VERSION,
         "record": "brief",
-        "source": verdict.source,
-        "parcel": identity.model_dump(mode="json", include={"code", "name"}, exclude_none=True)
-        if identity
-        else {},
-        "application_date": verdict.application_date.isoformat()
-        if verdict.application_date
-        else None,
-        "pack": {"id": pack.meta.id, "version": pack.meta.version, "sha256": pack.sha256},
+        **_whose(verdict),
+        "pack": _pack_identity(verdict.pack),
         "provisions": provisions,
     }
 
