@@ -93,15 +93,18 @@ def test_the_text_line_of_a_batch_is_decided_not_explained(
     pack: RulePack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The batch text format never builds a Step tree (that is what makes it fast)."""
-    from landrules import api
     from landrules.batch import Item, evaluate_item
+    from landrules.evaluate import CompiledProvision
 
     def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("check_parcel called for a text line")
+        raise AssertionError("a Step tree was built for a text line")
 
-    monkeypatch.setattr(api, "check_parcel", refuse)
-    result = evaluate_item(pack, Item(str(EXAMPLES[0])), render="text", record="outcomes")
-    assert result.rendered is not None and " P1 " in result.rendered
+    monkeypatch.setattr(CompiledProvision, "evaluate", refuse)
+    for path in EXAMPLES:
+        result = evaluate_item(pack, Item(str(path)), render="text", record="outcomes")
+        assert result.rendered is not None and " P1 " in result.rendered
+    with pytest.raises(AssertionError, match="Step tree"):  # the full record does build one
+        evaluate_item(pack, Item(str(EXAMPLES[0])), record="full")
 
 
 def _tree() -> object:
