@@ -153,3 +153,19 @@ def test_labels_become_the_rich_texts_the_report_used_to_build() -> None:
     parts = Label().append("✓", style="green").append(" label").append(" 「quote」", style="cyan")
     got = parts.to_rich()
     assert (got.plain, got.style, got.spans) == (expected.plain, expected.style, expected.spans)
+
+
+def test_a_rich_without_its_private_wrap_helper_still_prints_the_tree(
+    pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`rich._wrap` is not public API: if a rich release drops it, rich draws the tree itself."""
+    import sys
+
+    verdict = check_file(pack, EXAMPLES[0])
+    expected = io.StringIO()
+    print_verdicts([verdict], make_console(expected))
+    monkeypatch.setitem(sys.modules, "rich._wrap", None)  # importing it now raises ImportError
+    assert draw_plain(verdict_tree(verdict), 80) is None
+    written = io.StringIO()
+    write_verdicts([verdict], written)
+    assert written.getvalue() == expected.getvalue()

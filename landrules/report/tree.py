@@ -110,9 +110,13 @@ _MIN_WIDTH = 10
 
 def draw_plain(root: Node, width: int) -> str | None:
     """The tree as rich draws it at `width` cells with no styles, or None if a label holds a
-    character rich treats specially (tabs, line breaks, control codes)."""
-    from rich._wrap import divide_line
-    from rich.cells import cell_len, set_cell_size
+    character rich treats specially (tabs, line breaks, control codes) or this rich lacks the
+    helpers used (`rich._wrap` is not public API: a rich without it draws the tree itself)."""
+    try:
+        from rich._wrap import divide_line
+        from rich.cells import cell_len, set_cell_size
+    except ImportError:
+        return None
 
     out: list[str] = []
 
