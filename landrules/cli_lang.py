@@ -62,6 +62,7 @@ class _OnImport:
 
 
 def _set_titles(rich_utils: Any) -> None:
+    _flags_show_no_type()
     for name in (
         "ARGUMENTS_PANEL_TITLE",
         "OPTIONS_PANEL_TITLE",
@@ -74,6 +75,22 @@ def _set_titles(rich_utils: Any) -> None:
     ):
         if hasattr(rich_utils, name):
             setattr(rich_utils, name, help_text(f"help.typer.{name.lower()}"))
+
+
+def _flags_show_no_type() -> None:
+    """typer's help panels print a type for every option, so flags read `--detail <bool>` as if
+    they took a value; a flag (`--detail`, `--force`, `--help`) shows no type, as in plain help."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "landrules", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag and not self.count else shown(self, ctx)
+
+    display_type_rich.landrules = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
 _localize_typer()
