@@ -6,12 +6,17 @@ locale (`LANG=zh_CN.UTF-8 landrules --help` is Chinese); the output follows `--l
 
 from __future__ import annotations
 
+import os
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from landrules.i18n import Lang, resolve_lang, t
+from landrules.exitcodes import ExitCode
+from landrules.i18n import LANGS, Lang, resolve_lang, t
+
+if TYPE_CHECKING:
+    from landrules.config import Config
 
 
 class LangChoice(str, Enum):
@@ -102,5 +107,23 @@ LangOption = Annotated[
 
 
 def chosen(option: LangChoice | None) -> Lang:
-    """The language of this run: `--lang`, else the locale."""
-    return resolve_lang(option.value if option is not None else None)
+    """The language of this run: `--lang`, else LANDRULES_LANG, else the config file's `lang`,
+    else the locale."""
+    if option is not None:
+        return resolve_lang(option.value)
+    env = os.environ.get("LANDRULES_LANG")
+    if env in LANGS:
+        return resolve_lang(env)
+    return resolve_lang(settings().lang)
+
+
+def settings() -> Config:
+    """The config file's settings for this run (see `landrules.config`); a file that cannot be
+    used stops the run with its located problems (exit 2, as a bad command line does)."""
+    from landrules.config import ConfigError, current
+
+    try:
+        return current()
+    except ConfigError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(ExitCode.USAGE) from None
