@@ -95,18 +95,21 @@ def validate(
     looks for: docs/rules/checks.md.
     """
     with use_lang(chosen(lang)):
-        from landrules.checks import run_checks
+        from landrules.checks import findings
         from landrules.report.findings import RENDERERS
         from landrules.rulepack import read_pack
 
         problems = []
+        suppressed = []
         files = 0
         for directory in _packs(rules):
             source = read_pack(directory)
             _say_pack(directory, source.meta, output_format is not ReportFormat.text)
             files += 1 + len(source.files)
-            problems.extend(run_checks(source))
-        sys.stdout.write(RENDERERS[output_format.value](problems, files))
+            standing, silenced = findings(source)
+            problems.extend(standing)
+            suppressed.extend(silenced)
+        sys.stdout.write(RENDERERS[output_format.value](problems, files, suppressed=suppressed))
         errors = any(p.severity == "error" for p in problems)
         raise typer.Exit(ExitCode.GATING if errors else ExitCode.OK)
 
