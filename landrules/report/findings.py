@@ -272,19 +272,26 @@ def results_data(reports: list[Any], min_coverage: float | None = None) -> dict[
                 }
             )
     passed = sum(c["passed"] for c in cases)
+    percent = round(coverage_percent(reports), 1)
     return {
         "schema_version": 1,
         "packs": [
-            {"id": r.pack.id, "version": r.pack.meta.version, "sha256": r.pack.sha256}
+            {
+                "id": r.pack.id,
+                "version": r.pack.meta.version,
+                "sha256": r.pack.sha256,
+                "path": str(r.pack.directory / "pack.yaml"),
+            }
             for r in reports
         ],
         "cases": cases,
         "problems": [p.to_dict() for r in reports for p in r.problems],
         "coverage": {
-            "percent": round(coverage_percent(reports), 1),
+            "percent": percent,
             "seen": sum(r.coverage[0] for r in reports),
             "required": sum(r.coverage[1] for r in reports),
             "min": min_coverage,
+            "meets_min": None if min_coverage is None else percent >= min_coverage,
             "conditions": leaves,
         },
         "summary": {"tests": len(cases), "passed": passed, "failed": len(cases) - passed},
@@ -304,6 +311,18 @@ def coverage_problems(data: dict[str, Any]) -> list[Problem]:
                 )
             )
     return out
+
+
+def gate_problems(data: dict[str, Any]) -> list[Problem]:
+    """`--min-coverage` not met, as an error at the pack (each format shows it as a failure)."""
+    cov = data["coverage"]
+    if cov["meets_min"] is not False:
+        return []
+    message = t("findings.gate_below", percent=f"{cov['percent']:.1f}", min=f"{cov['min']:g}")
+    return [
+        Problem(pack["path"], 0, 0, "min-coverage", message, hint=t("findings.gate_hint"))
+        for pack in data["packs"][:1]
+    ]
 
 
 def failure_problems(data: dict[str, Any]) -> list[Problem]:
@@ -351,7 +370,7 @@ def results_json(data: dict[str, Any]) -> str:
 
 def results_github(data: dict[str, Any]) -> str:
     problems = [Problem(**p) for p in data["problems"]]
-    found = problems + failure_problems(data) + coverage_problems(data)
+    found = problems + failure_problems(data) + gate_problems(data) + coverage_problems(data)
     return "".join(github_line(p, "landrules test") + "\n" for p in found) + (
         f"::notice title=landrules test::{_escape_data(coverage_line(data))}\n"
     )
@@ -359,11 +378,14 @@ def results_github(data: dict[str, Any]) -> str:
 
 def results_sarif(data: dict[str, Any]) -> str:
     problems = [Problem(**p) for p in data["problems"]]
-    return render_sarif(problems + failure_problems(data) + coverage_problems(data))
+    found = problems + failure_problems(data) + gate_problems(data) + coverage_problems(data)
+    return render_sarif(found)
 
 
 def results_junit(data: dict[str, Any]) -> str:
-    """One testsuite per test file, one testcase per named case; coverage as properties."""
+    """One testsuite per test file, one testcase per named case; coverage as properties. A test
+    file that cannot be read is a testcase in error; `--min-coverage` is a testcase of its own,
+    failed when coverage is below it."""
     root = ET.Element("testsuites", name="landrules test")
     by_file: dict[str, list[dict[str, Any]]] = {}
     for c in data["cases"]:
@@ -392,9 +414,41 @@ def results_junit(data: dict[str, Any]) -> str:
                 failure.text = "\n".join(c["failures"])
         total += len(cases)
         failed += bad
+    by_path: dict[str, list[Problem]] = {}
+    for p in (Problem(**p) for p in data["problems"]):
+        by_path.setdefault(p.path, []).append(p)
+    for path, problems in by_path.items():
+        ts = ET.SubElement(
+            root, "testsuite", name=path, tests="1", failures="0", errors="1", skipped="0"
+        )
+        case = ET.SubElement(
+            ts, "testcase", name=t("findings.test_file_problem"), classname=Path(path).stem
+        )
+        error = ET.SubElement(case, "error", type=problems[0].code, message=problems[0].message)
+        error.text = "\n".join(problem_line(p) for p in problems)
+    total += len(by_path)
+    cov = data["coverage"]
+    if cov["min"] is not None:
+        gate = gate_problems(data)
+        ts = ET.SubElement(
+            root,
+            "testsuite",
+            name="landrules test --min-coverage",
+            tests="1",
+            failures=str(len(gate)),
+            errors="0",
+            skipped="0",
+        )
+        name = t("findings.gate_coverage", min=f"{cov['min']:g}")
+        case = ET.SubElement(ts, "testcase", name=name, classname="coverage")
+        for p in gate:
+            failure = ET.SubElement(case, "failure", type=p.code, message=p.message)
+            failure.text = problem_line(p)
+        total += 1
+        failed += len(gate)
     root.set("tests", str(total))
     root.set("failures", str(failed))
-    root.set("errors", str(len(data["problems"])))
+    root.set("errors", str(len(by_path)))
     return _xml(root)
 
 
