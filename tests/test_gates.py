@@ -117,3 +117,19 @@ def test_an_unreadable_test_file_is_a_junit_error(
     (error,) = root.findall(".//testcase/error")
     assert (error.text or "").startswith("tests/broken.yaml:2:1: error[syntax]")
     assert root.get("errors") == "1"
+
+
+def test_a_warning_alone_passes_in_junit_as_it_exits_0(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    copy = tmp_path / "pack"
+    shutil.copytree(PACK, copy)
+    meta = copy / "pack.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text.replace("parameters:\n", 'parameters:\n  spare: ["1"]\n'), "utf-8")
+    result = run_cli(["validate", "-f", "junit"], cwd=copy)
+    assert result.exit_code == ExitCode.OK, result.describe()
+    root = _junit(result.stdout)
+    assert root.findall(".//failure") == [] and root.get("failures") == "0"
+    (case,) = root.iter("testcase")
+    assert "warning[unused-parameter]" in (case.findtext("system-out") or "")

@@ -187,9 +187,9 @@ def render_junit(
     suite: str = "landrules validate",
     suppressed: Sequence[Problem] = (),
 ) -> str:
-    """JUnit XML: one testcase per file that has findings (each finding a <failure>), so CI test
-    tabs list them; warnings are reported as failures of type 'warning'; each suppressed finding
-    is a skipped testcase."""
+    """JUnit XML: one testcase per file that has findings, so CI test tabs list them. An error is
+    a <failure>; a warning, which does not fail the run, is in the testcase's output, so the test
+    tab and the exit code agree; each suppressed finding is a skipped testcase."""
     by_file: dict[str, list[Problem]] = {}
     for p in problems:
         by_file.setdefault(p.path, []).append(p)
@@ -212,10 +212,15 @@ def render_junit(
     for path, found in by_file.items():
         case = ET.SubElement(ts, "testcase", name=path, classname=suite)
         for p in found:
+            if p.severity != "error":
+                continue
             failure = ET.SubElement(
                 case, "failure", type=p.severity, message=f"[{p.code}] {p.message}"
             )
             failure.text = problem_line(p)
+        warnings = [problem_line(p) for p in found if p.severity != "error"]
+        if warnings:
+            ET.SubElement(case, "system-out").text = "\n".join(warnings)
     for p in suppressed:
         case = ET.SubElement(ts, "testcase", name=f"{p.path}:{p.line}:{p.col}", classname=suite)
         skipped = ET.SubElement(case, "skipped", message=t("findings.suppressed_by", code=p.code))
