@@ -127,7 +127,7 @@ def test_a_warning_alone_passes_in_junit_as_it_exits_0(
     meta = copy / "pack.yaml"
     text = meta.read_text(encoding="utf-8")
     meta.write_text(text.replace("parameters:\n", 'parameters:\n  spare: ["1"]\n'), "utf-8")
-    result = run_cli(["validate", "-f", "junit"], cwd=copy)
+    result = run_cli(["validate", "pack", "-f", "junit"], cwd=tmp_path)
     assert result.exit_code == ExitCode.OK, result.describe()
     root = _junit(result.stdout)
     assert root.findall(".//failure") == [] and root.get("failures") == "0"
