@@ -201,3 +201,22 @@ def test_a_folder_without_a_config_file_keeps_every_default(
     assert config.current(tmp_path) == config.Config()
     result = run_cli(["check", str(tmp_path / "p.yaml")], cwd=tmp_path)
     assert "├── rule pack cixi-jingxinjian-2019-13 1.1.0" in result.stdout, result.describe()
+
+
+def test_the_readme_shows_every_key_in_both_forms() -> None:
+    import re
+
+    from landrules import config, yamlio
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+ (landrules itself uses tomli on 3.10)
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    (yaml_block,) = re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+    (toml_block,) = re.findall(r"```toml\n(.*?)```", section, flags=re.S)
+    data = yamlio.load_text(yaml_block, ".landrules.yaml").data
+    assert isinstance(data, dict) and list(data) == list(config.KEYS)
+    table = tomllib.loads(toml_block)["tool"]["landrules"]
+    assert set(table) <= set(config.KEYS)
+    for name in config.ENV.values():
+        assert f"`{name}`" in section
