@@ -64,11 +64,19 @@ def find(start: Path | None = None) -> Path | None:
     for here in (folder, *folder.parents):
         candidate = here / YAML_FILE
         if candidate.is_file():
-            return candidate
+            return _near(candidate)
         candidate = here / TOML_FILE
         if candidate.is_file() and _toml_table(candidate) is not None:
-            return candidate
+            return _near(candidate)
     return None
+
+
+def _near(path: Path) -> Path:
+    """Relative to the current folder when inside it (as errors name it), else absolute."""
+    try:
+        return path.relative_to(Path.cwd().absolute())
+    except ValueError:
+        return path
 
 
 def current(start: Path | None = None) -> Config:
@@ -107,7 +115,8 @@ def _toml_table(path: Path) -> dict[str, Any] | None:
         found = re.search(r"line (\d+), column (\d+)", str(err))
         line, col = (int(found[1]), int(found[2])) if found else (0, 0)
         message = t("config.bad_toml", error=str(err).split(" (at ")[0])
-        raise ConfigError([Problem(str(path), line, col, "config-syntax", message)]) from None
+        where = str(_near(path))
+        raise ConfigError([Problem(where, line, col, "config-syntax", message)]) from None
     tool = data.get("tool")
     table = tool.get("landrules") if isinstance(tool, dict) else None
     if table is None:
@@ -269,12 +278,13 @@ def _settings(
             values[field] = read(value, path.parent)
         except FileNotFoundError as err:
             message = t(f"config.missing_{name}", path=err.args[0], value=value)
-            hint = t("config.hint.relative", folder=path.parent)
+            hint = t("config.hint.relative", folder=path.parent.absolute())
             problems.append(
                 Problem(str(path), line, col, "config-value", message, shown(name), hint)
             )
         except ValueError:
-            message = t("config.bad_value", value=repr(value))
+            shown_value = str(value).lower() if isinstance(value, bool) else repr(value)
+            message = t("config.bad_value", value=shown_value)
             hint = t(f"config.hint.{name}")
             problems.append(
                 Problem(str(path), line, col, "config-value", message, shown(name), hint)

@@ -134,7 +134,7 @@ def test_an_unknown_yaml_key_is_located_with_a_hint(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.USAGE, result.describe()
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"{tmp_path / '.landrules.yaml'}:2:1: error[config-key] min_coverage: unknown setting; "
+        ".landrules.yaml:2:1: error[config-key] min_coverage: unknown setting; "
         "the settings are lang, rules, mapping, encoding, min-coverage, jobs",
         "    hint: did you mean 'min-coverage'?",
     ], result.describe()
@@ -146,16 +146,14 @@ def test_bad_yaml_values_are_located_with_what_to_write(tmp_path: Path) -> None:
     )
     result = _run(["test"], tmp_path)
     assert result.exit_code == ExitCode.USAGE, result.describe()
-    path = tmp_path / ".landrules.yaml"
+    path = ".landrules.yaml"
     lines = result.stderr.splitlines()
     assert lines[0] == f"{path}:1:1: error[config-value] lang: cannot use 'fr' here"
     assert lines[1] == "    hint: write zh or en"
     assert lines[2] == f"{path}:2:1: error[config-value] jobs: cannot use 'many' here"
     assert lines[4] == f"{path}:3:1: error[config-value] min-coverage: cannot use '120' here"
     assert lines[5] == "    hint: write a percentage from 0 to 100, e.g. 100"
-    assert lines[6] == (
-        f"{path}:4:1: error[config-value] mapping: no such file: {tmp_path / 'no-such.yaml'}"
-    )
+    assert lines[6] == (f"{path}:4:1: error[config-value] mapping: no such file: no-such.yaml")
 
 
 def test_toml_errors_name_the_key_and_its_line(tmp_path: Path) -> None:
@@ -164,16 +162,16 @@ def test_toml_errors_name_the_key_and_its_line(tmp_path: Path) -> None:
     result = _run(["check", str(tmp_path / "p.yaml")], tmp_path)
     assert result.exit_code == ExitCode.USAGE, result.describe()
     assert result.stderr.splitlines() == [
-        f"{toml}:5:1: error[config-value] tool.landrules.jobs: cannot use -1 here",
+        "pyproject.toml:5:1: error[config-value] tool.landrules.jobs: cannot use -1 here",
         "    hint: write a whole number of worker processes, e.g. 2 (0: one per core)",
-        f"{toml}:6:1: error[config-key] tool.landrules.langs: unknown setting; the settings are "
-        "lang, rules, mapping, encoding, min-coverage, jobs",
+        "pyproject.toml:6:1: error[config-key] tool.landrules.langs: unknown setting; the "
+        "settings are lang, rules, mapping, encoding, min-coverage, jobs",
         "    hint: did you mean 'lang'?",
     ], result.describe()
     toml.write_text("[tool.landrules]\nlang = zh\n", "utf-8")
     broken = _run(["check", str(tmp_path / "p.yaml")], tmp_path)
     assert broken.exit_code == ExitCode.USAGE, broken.describe()
-    assert broken.stderr.startswith(f"{toml}:2:8: error[config-syntax] not valid TOML: ")
+    assert broken.stderr.startswith("pyproject.toml:2:8: error[config-syntax] not valid TOML: ")
 
 
 def test_the_version_reads_no_config_file(tmp_path: Path) -> None:
@@ -190,7 +188,7 @@ def test_the_version_reads_no_config_file(tmp_path: Path) -> None:
     assert done.returncode == 0 and done.stdout.startswith("landrules "), done.stderr
     broken = _run(["check", str(tmp_path / "p.yaml")], tmp_path)
     assert broken.exit_code == ExitCode.USAGE, broken.describe()
-    assert broken.stderr.startswith(f"{tmp_path / '.landrules.yaml'}:"), broken.describe()
+    assert broken.stderr.startswith(".landrules.yaml:2:1: error[syntax]"), broken.describe()
 
 
 def test_a_folder_without_a_config_file_keeps_every_default(
