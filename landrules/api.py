@@ -6,9 +6,13 @@ carrying located `Problem`s, never a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from landrules import yamlio
 from landrules.evaluate import (
@@ -20,15 +24,18 @@ from landrules.evaluate import (
     evaluate_versions,
 )
 from landrules.facts import flatten
-from landrules.i18n import t
+from landrules.i18n import Lang, t, use_lang
 from landrules.model.parcel import Parcel
 from landrules.problems import InputError, Problem
 from landrules.rulepack import RulePack, known_fields, load_pack
 
 __all__ = [
+    "RegisterResult",
     "Verdict",
+    "check_dict",
     "check_file",
     "check_parcel",
+    "check_register",
     "decide_parcel",
     "load_rules",
     "read_parcel",
@@ -143,3 +150,131 @@ def check_file(
 def load_rules(directory: str | Path | None = None) -> RulePack:
     """The shipped pack when `directory` is None."""
     return load_pack(Path(directory) if directory is not None else None)
+
+
+@dataclass(slots=True)
+class RegisterResult:
+    """One row of a register (or one parcel file of a folder), checked: its verdict, or the
+    located problems that stopped it."""
+
+    source: str
+    line: int  # the row's line in the file (0 for a whole parcel file)
+    verdict: Verdict | None
+    problems: list[Problem]
+    row: dict[str, Any] | None = None  # the row's cells as read, by header
+    geometry: Any = None  # a GeoJSON feature's geometry, as in the file
+
+    @property
+    def label(self) -> str:
+        """`file:line`, as landrules prints it."""
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is not None and not self.problems
+
+    @property
+    def outcomes(self) -> dict[str, str]:
+        """The outcome per provision id (empty when the row could not be checked)."""
+        if self.verdict is None:
+            return {}
+        return {pv.provision.id: pv.outcome.value for pv in self.verdict.provisions}
+
+
+@cache
+def _shipped_pack() -> RulePack:
+    """The shipped pack, loaded once per process (its checks take most of a load)."""
+    return load_pack(None)
+
+
+def _pack_for(pack: RulePack | None, rules: str | Path | None, as_of: date | None) -> RulePack:
+    chosen = pack if pack is not None else load_rules(rules) if rules else _shipped_pack()
+    return replace(chosen, as_of=as_of) if as_of is not None else chosen
+
+
+def _as_written(value: Any) -> Any:
+    """A value from Python as the text a parcel file would hold: numbers exactly as Python
+    writes them (1.6, not 1.600000000000000088…), dates as YYYY-MM-DD, codes never as numbers
+    (an int 601 stays '601' and is refused as a code, as in a file)."""
+    if isinstance(value, Mapping):
+        return {str(k): _as_written(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_written(v) for v in value]
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def check_dict(
+    data: Mapping[str, Any],
+    *,
+    pack: RulePack | None = None,
+    rules: str | Path | None = None,
+    as_of: date | None = None,
+    lang: Lang | None = None,
+    source: str = "<dict>",
+) -> Verdict:
+    """Check one parcel given as a plain dict, in the shape of a parcel file (a notebook's or a
+    GIS feature's data); the shipped pack unless `pack` or `rules` is given.
+
+    A dict that is not a valid parcel raises InputError naming each field (messages in `lang`).
+    """
+    from pydantic import ValidationError
+
+    with use_lang(lang or _lang_now()):
+        chosen = _pack_for(pack, rules, as_of)
+        if not isinstance(data, Mapping):
+            found = t("parcel.found_list" if isinstance(data, list) else "parcel.found_value")
+            message = t("parcel.not_a_mapping", found=found)
+            hint = t("parcel.hint.not_a_mapping")
+            raise InputError([Problem(source, 0, 0, "not-a-mapping", message, hint=hint)])
+        written = _as_written(data)
+        try:
+            parcel = Parcel.model_validate(written)
+        except ValidationError as err:
+            doc = yamlio.Document(source, "", written)  # no text: problems name the field only
+            problems = yamlio.validation_problems(doc, err, known_fields=known_fields(Parcel))
+            raise InputError([replace(p, line=0, col=0) for p in problems]) from None
+        return check_parcel(chosen, parcel, source)
+
+
+def check_register(
+    path: str | Path,
+    *,
+    pack: RulePack | None = None,
+    rules: str | Path | None = None,
+    mapping: str | Path | None = None,
+    encoding: str | None = None,
+    as_of: date | None = None,
+    lang: Lang | None = None,
+) -> Iterator[RegisterResult]:
+    """Check every row of a register (CSV, XLSX, JSON Lines, GeoJSON) or every parcel file in a
+    folder, one at a time, in order: a `RegisterResult` each, whose `verdict` is None and
+    `problems` are located (file:line:column, the header named) when the row cannot be read; a
+    bad row never stops the others."""
+    from landrules.batch import iter_items, run
+
+    with use_lang(lang or _lang_now()):
+        chosen = _pack_for(pack, rules, as_of)
+        items = iter_items(
+            [Path(path)],
+            encoding=encoding,
+            mapping=Path(mapping) if mapping is not None else None,
+        )
+        for result in run(chosen, items, encoding=encoding, keep=True, record="outcomes"):
+            item = result.item
+            yield RegisterResult(
+                item.source, item.line, result.full, list(result.problems), item.raw, item.geometry
+            )
+
+
+def _lang_now() -> Lang:
+    from landrules.i18n import current_lang
+
+    return current_lang()

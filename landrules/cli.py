@@ -19,7 +19,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from landrules import __version__
-from landrules.cli_lang import LangOption, chosen, help_text
+from landrules.cli_lang import LangOption, chosen, help_text, settings
 from landrules.exitcodes import ExitCode
 
 
@@ -118,7 +118,7 @@ def check(
     ],
     rules: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional on 3.10
-        typer.Option("--rules", help=help_text("help.check.rules")),
+        typer.Option("--rules", envvar="LANDRULES_RULES", help=help_text("help.check.rules")),
     ] = None,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help=help_text("help.format"))
@@ -134,7 +134,7 @@ def check(
     ] = None,
     mapping: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--mapping", help=help_text("help.check.mapping")),
+        typer.Option("--mapping", envvar="LANDRULES_MAPPING", help=help_text("help.check.mapping")),
     ] = None,
     fail_on: Annotated[
         Optional[list[FailOn]],  # noqa: UP045
@@ -142,12 +142,21 @@ def check(
     ] = None,
     encoding: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--encoding", help=help_text("help.check.encoding")),
+        typer.Option(
+            "--encoding", envvar="LANDRULES_ENCODING", help=help_text("help.check.encoding")
+        ),
     ] = None,
     jobs: Annotated[
-        int,
-        typer.Option("--jobs", "-j", min=0, help=help_text("help.check.jobs")),
-    ] = 0,
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            envvar="LANDRULES_JOBS",
+            help=help_text("help.check.jobs"),
+            show_default=False,
+        ),
+    ] = None,
     max_bytes: Annotated[
         int,
         typer.Option(
@@ -201,7 +210,16 @@ def check(
     from landrules.i18n import use_lang
 
     with use_lang(chosen(lang)):
-        _check(locals())
+        _check(_with_settings(locals()))
+
+
+def _with_settings(args: dict[str, Any]) -> dict[str, Any]:
+    """Fill what neither a flag nor its environment variable gave from the config file."""
+    config = settings()
+    for name in ("rules", "mapping", "encoding", "jobs"):
+        if args[name] is None:
+            args[name] = getattr(config, name)
+    return args
 
 
 def _check(args: dict[str, Any]) -> None:

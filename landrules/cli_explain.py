@@ -39,12 +39,15 @@ LangOpt = Annotated[
 ]
 RulesOpt = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option("--rules", help=_help("api.help.rules")),
+    typer.Option("--rules", envvar="LANDRULES_RULES", help=_help("api.help.rules")),
 ]
 
 
 def _lang(option: LangName | None) -> Lang:
-    return resolve_lang(option.value if option is not None else None)
+    """`--lang`, else LANDRULES_LANG, else the config file's, else the locale."""
+    from landrules.cli_lang import LangChoice, chosen
+
+    return chosen(LangChoice(option.value) if option is not None else None)
 
 
 def _speaking(lang: Lang) -> Any:
@@ -59,6 +62,10 @@ def _pack(rules: Path | None) -> Any:
     from landrules.api import load_rules
     from landrules.problems import RulePackError
 
+    if rules is None:
+        from landrules.cli_lang import settings
+
+        rules = settings().rules
     try:
         return load_rules(rules)
     except RulePackError as err:

@@ -6,12 +6,17 @@ locale (`LANG=zh_CN.UTF-8 landrules --help` is Chinese); the output follows `--l
 
 from __future__ import annotations
 
+import os
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from landrules.i18n import Lang, resolve_lang, t
+from landrules.exitcodes import ExitCode
+from landrules.i18n import LANGS, Lang, resolve_lang, t
+
+if TYPE_CHECKING:
+    from landrules.config import Config
 
 
 class LangChoice(str, Enum):
@@ -62,6 +67,7 @@ class _OnImport:
 
 
 def _set_titles(rich_utils: Any) -> None:
+    _flags_show_no_type()
     for name in (
         "ARGUMENTS_PANEL_TITLE",
         "OPTIONS_PANEL_TITLE",
@@ -76,6 +82,22 @@ def _set_titles(rich_utils: Any) -> None:
             setattr(rich_utils, name, help_text(f"help.typer.{name.lower()}"))
 
 
+def _flags_show_no_type() -> None:
+    """typer's help panels print a type for every option, so flags read `--detail <bool>` as if
+    they took a value; a flag (`--detail`, `--force`, `--help`) shows no type, as in plain help."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "landrules", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag and not self.count else shown(self, ctx)
+
+    display_type_rich.landrules = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
 _localize_typer()
 
 LangOption = Annotated[
@@ -85,5 +107,23 @@ LangOption = Annotated[
 
 
 def chosen(option: LangChoice | None) -> Lang:
-    """The language of this run: `--lang`, else the locale."""
-    return resolve_lang(option.value if option is not None else None)
+    """The language of this run: `--lang`, else LANDRULES_LANG, else the config file's `lang`,
+    else the locale."""
+    if option is not None:
+        return resolve_lang(option.value)
+    env = os.environ.get("LANDRULES_LANG")
+    if env in LANGS:
+        return resolve_lang(env)
+    return resolve_lang(settings().lang)
+
+
+def settings() -> Config:
+    """The config file's settings for this run (see `landrules.config`); a file that cannot be
+    used stops the run with its located problems (exit 2, as a bad command line does)."""
+    from landrules.config import ConfigError, current
+
+    try:
+        return current()
+    except ConfigError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(ExitCode.USAGE) from None

@@ -9,11 +9,11 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from landrules.cli_lang import LangOption, chosen, help_text
+from landrules.cli_lang import LangOption, chosen, help_text, settings
 from landrules.exitcodes import ExitCode
 from landrules.i18n import t, use_lang
 
@@ -39,11 +39,23 @@ FormatOption = Annotated[
 
 
 def _packs(rules: list[Path] | None) -> list[Path]:
-    """Pack folders named by the arguments; exit 4 if an argument holds none."""
-    from landrules.rulepack import default_pack_dir, find_packs
+    """Pack folders named by the arguments; without any, the one LANDRULES_RULES or the config
+    file names, else the pack(s) here (never the shipped pack unasked). Exit 4 if none."""
+    from landrules.config import from_env
+    from landrules.rulepack import find_packs, packs_here
 
     if not rules:
-        return [default_pack_dir()]
+        named = from_env("rules")
+        configured = Path(named) if named else settings().rules
+        if configured is not None:
+            rules = [_shown(configured)]
+        else:
+            found_here = packs_here(Path())
+            if not found_here:
+                head = f".:0:0: error[no-pack] {t('cli.no_pack_here')}"
+                typer.echo(t("problem.hint", head=head, hint=t("cli.hint.no_pack_here")), err=True)
+                raise typer.Exit(ExitCode.RULES_ERROR)
+            return found_here
     found: list[Path] = []
     for path in rules:
         packs = find_packs(path)
@@ -52,6 +64,24 @@ def _packs(rules: list[Path] | None) -> list[Path]:
             raise typer.Exit(ExitCode.RULES_ERROR)
         found.extend(p for p in packs if p not in found)
     return found
+
+
+def _shown(path: Path) -> Path:
+    """A folder as the user would type it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def _say_pack(directory: Path, meta: Any, machine: bool) -> None:
+    """Name the pack a run checked: first on stdout in text, on stderr in machine formats."""
+    shown = str(directory) if str(directory) != "." else str(Path.cwd())
+    if meta is None:
+        line = t("cli.pack_checked_unread", path=shown)
+    else:
+        line = t("cli.pack_checked", id=meta.id, version=meta.version, path=shown)
+    typer.echo(line, err=machine)
 
 
 def validate(
@@ -65,17 +95,21 @@ def validate(
     looks for: docs/rules/checks.md.
     """
     with use_lang(chosen(lang)):
-        from landrules.checks import run_checks
+        from landrules.checks import findings
         from landrules.report.findings import RENDERERS
         from landrules.rulepack import read_pack
 
         problems = []
+        suppressed = []
         files = 0
         for directory in _packs(rules):
             source = read_pack(directory)
+            _say_pack(directory, source.meta, output_format is not ReportFormat.text)
             files += 1 + len(source.files)
-            problems.extend(run_checks(source))
-        sys.stdout.write(RENDERERS[output_format.value](problems, files))
+            standing, silenced = findings(source)
+            problems.extend(standing)
+            suppressed.extend(silenced)
+        sys.stdout.write(RENDERERS[output_format.value](problems, files, suppressed=suppressed))
         errors = any(p.severity == "error" for p in problems)
         raise typer.Exit(ExitCode.GATING if errors else ExitCode.OK)
 
@@ -89,6 +123,7 @@ def test(
             "--min-coverage",
             min=0,
             max=100,
+            envvar="LANDRULES_MIN_COVERAGE",
             help=help_text("help.test.min_coverage"),
         ),
     ] = None,
@@ -105,6 +140,8 @@ def test(
         from landrules.rulepack import load_pack
         from landrules.ruletests import run_pack
 
+        if min_coverage is None:
+            min_coverage = settings().min_coverage
         reports = []
         for directory in _packs(rules):
             try:
@@ -112,6 +149,7 @@ def test(
             except RulePackError as err:
                 typer.echo(f"{err}\n{t('cli.pack_unusable')}", err=True)
                 raise typer.Exit(ExitCode.RULES_ERROR) from None
+            _say_pack(directory, pack.meta, output_format is not ReportFormat.text)
             reports.append(run_pack(pack))
         data = results_data(reports, min_coverage)
         sys.stdout.write(TEST_RENDERERS[output_format.value](data))

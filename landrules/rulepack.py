@@ -108,6 +108,16 @@ def find_packs(path: Path) -> list[Path]:
     return sorted(p.parent for p in path.rglob(PACK_FILE) if "tests" not in p.parent.parts[-1:])
 
 
+def packs_here(folder: Path) -> list[Path]:
+    """The packs a rule-pack repository keeps in `folder`: the folder itself if it is a pack,
+    else the packs one level down or in rules/ (never deeper: not inside a virtualenv)."""
+    if (folder / PACK_FILE).is_file():
+        return [folder]
+    found = [p.parent for p in folder.glob(f"*/{PACK_FILE}")]
+    found += [p.parent for p in folder.glob(f"rules/*/{PACK_FILE}")]
+    return sorted(set(found))
+
+
 def resolve_pack_dir(path: Path | None) -> Path:
     """A pack folder, or a folder holding exactly one pack folder (so `--rules rules/` works)."""
     if path is None:

@@ -121,7 +121,7 @@ def test_github_annotations_carry_file_line_and_column(
 def test_json_findings(broken: Path, run_cli: Callable[..., CliResult]) -> None:
     result = run_cli(["validate", "pack", "--format", "json"], cwd=broken.parent)
     data = json.loads(result.stdout)
-    assert data["summary"] == {"files": 4, "errors": 1, "warnings": 1}
+    assert data["summary"] == {"files": 4, "errors": 1, "warnings": 1, "suppressed": 0}
     assert [p["code"] for p in data["problems"]] == ["unknown-fact", "unused-parameter"]
 
 

@@ -49,7 +49,7 @@ def test_the_readme_transcript_is_the_real_output(run_cli: Callable[..., CliResu
 def test_the_library_snippet_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (snippet,) = _blocks("python")
+    snippet = _blocks("python")[0]
     script = tmp_path / "readme_snippet.py"
     script.write_text(snippet, encoding="utf-8")
     monkeypatch.chdir(ROOT)
@@ -63,6 +63,42 @@ def test_the_library_snippet_runs(
     assert cli.exit_code == 0, cli.describe()
     library = verdict_data(names["verdict"])
     assert library["provisions"] == json.loads(cli.stdout)["provisions"]
+
+
+def _run_snippet(
+    n: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> list[str]:
+    script = tmp_path / f"readme_snippet_{n}.py"
+    script.write_text(_blocks("python")[n], encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    runpy.run_path(str(script))
+    return capsys.readouterr().out.splitlines()
+
+
+def test_the_readme_shows_the_dict_and_register_functions() -> None:
+    snippets = _blocks("python")
+    assert len(snippets) == 3, snippets
+    assert "landrules.check_dict(" in snippets[1]
+    assert "landrules.check_register(" in snippets[2]
+
+
+def test_the_dict_snippet_gives_the_verdict_of_the_same_parcel_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    printed = _run_snippet(1, tmp_path, monkeypatch, capsys)
+    assert printed == ["{'P1': 'does_not_apply', 'P2': 'applies', 'P3': 'does_not_apply'}"]
+
+
+def test_the_register_snippet_prints_each_row_s_outcomes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    printed = _run_snippet(2, tmp_path, monkeypatch, capsys)
+    cli = invoke_cli(["check", "examples/register.csv", "--format", "jsonl"])
+    rows = [json.loads(line) for line in cli.stdout.splitlines()]
+    assert len(printed) == len(rows) == 3
+    for line, row in zip(printed, rows, strict=True):
+        outcomes = {p["id"]: p["outcome"] for p in row["provisions"]}
+        assert line == f"{row['source']} {outcomes}", (line, row)
 
 
 def test_the_library_import_is_light() -> None:

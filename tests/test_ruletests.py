@@ -29,7 +29,9 @@ def test_the_shipped_pack_passes_its_tests_with_full_coverage(
         "--min-coverage 100",
         "19 tests, 19 passed, 0 failed",
     ], result.describe()
-    assert all(line.startswith("PASS rules/cixi-jingxinjian-2019-13/tests/") for line in lines[:-2])
+    assert lines[0] == "rule pack cixi-jingxinjian-2019-13 1.1.0: rules/cixi-jingxinjian-2019-13"
+    tests = "PASS rules/cixi-jingxinjian-2019-13/tests/"
+    assert all(line.startswith(tests) for line in lines[1:-2])
 
 
 def test_every_case_is_named_as_a_sentence() -> None:

@@ -25,7 +25,10 @@ FINDING = re.compile(r"^(\S+?):(\d+):(\d+): (error|warning)\[([a-z-]+)\] (.*)$")
 def test_the_shipped_pack_validates_clean(run_cli: Callable[..., CliResult]) -> None:
     result = run_cli(["validate", "rules/"])
     assert result.exit_code == ExitCode.OK, result.describe()
-    assert result.stdout == "0 errors, 0 warnings in 4 files\n", result.describe()
+    assert result.stdout == (
+        "rule pack cixi-jingxinjian-2019-13 1.1.0: rules/cixi-jingxinjian-2019-13\n"
+        "0 errors, 0 warnings in 4 files\n"
+    ), result.describe()
 
 
 def test_every_check_has_an_id_a_severity_and_a_docstring_with_an_example() -> None:
@@ -288,6 +291,7 @@ def test_the_text_output_gives_the_hint_under_the_finding(
     result = run_cli(["validate", "pack"], cwd=tmp_path)
     line = _line_of(p3.read_text(encoding="utf-8"), "fact: approvals.relevent_rules")
     assert result.stdout == (
+        "rule pack cixi-jingxinjian-2019-13 1.1.0: pack\n"
         f"pack/{P3}:{line}:13: error[unknown-fact] no fact named 'approvals.relevent_rules'\n"
         "    hint: did you mean 'approvals.relevant_rules'? (see docs/parcel-format.md for the "
         "fact names)\n"

@@ -54,3 +54,12 @@ def run_checks(pack: PackSource, only: list[str] | None = None) -> list[Problem]
     for check_id in only or list(CHECKS):
         found.extend(get(check_id).check(pack))
     return sorted(set(found), key=lambda p: (p.path, p.line, p.col, p.code, p.message))
+
+
+def findings(pack: PackSource) -> tuple[list[Problem], list[Problem]]:
+    """Every finding, split into those standing and those an inline
+    `# landrules: ignore[check-id]` suppresses (see `_suppress`)."""
+    from landrules.checks import _suppress
+
+    severities = {check_id: module.SEVERITY for check_id, module in CHECKS.items()}
+    return _suppress.split(pack, run_checks(pack), severities)

@@ -8,7 +8,7 @@ whole file, e.g. unreadable) has no region.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -39,27 +39,39 @@ def _plural(n: int, word: str) -> str:
     return t(f"findings.{word}_{'one' if n == 1 else 'many'}", n=n)
 
 
-def render_text(problems: list[Problem], files: int | None = None) -> str:
+def render_text(
+    problems: list[Problem], files: int | None = None, suppressed: Sequence[Problem] = ()
+) -> str:
+    """Each finding, then the counts; suppressed findings are only counted."""
     errors, warnings = counts(problems)
     lines = [problem_line(p) for p in problems]
     where = t("findings.in_files", files=_plural(files, "file")) if files is not None else ""
+    silenced = t("findings.suppressed", n=len(suppressed)) if suppressed else ""
     lines.append(
         t(
             "findings.summary",
             errors=_plural(errors, "error"),
-            warnings=_plural(warnings, "warning"),
+            warnings=_plural(warnings, "warning") + silenced,
             where=where,
         )
     )
     return "\n".join(lines) + "\n"
 
 
-def render_json(problems: list[Problem], files: int | None = None) -> str:
+def render_json(
+    problems: list[Problem], files: int | None = None, suppressed: Sequence[Problem] = ()
+) -> str:
     errors, warnings = counts(problems)
     payload = {
         "schema_version": 1,
         "problems": [p.to_dict() for p in problems],
-        "summary": {"files": files, "errors": errors, "warnings": warnings},
+        "suppressed": [p.to_dict() for p in suppressed],
+        "summary": {
+            "files": files,
+            "errors": errors,
+            "warnings": warnings,
+            "suppressed": len(suppressed),
+        },
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
@@ -83,15 +95,24 @@ def github_line(p: Problem, title: str = "landrules") -> str:
     return f"::{level} {','.join(props)}::{_escape_data(message)}"
 
 
-def render_github(problems: list[Problem], files: int | None = None) -> str:  # noqa: ARG001
-    return "".join(github_line(p) + "\n" for p in problems)
+def render_github(
+    problems: list[Problem],
+    files: int | None = None,  # noqa: ARG001
+    suppressed: Sequence[Problem] = (),
+) -> str:
+    """Suppressed findings are not annotated; one notice counts them."""
+    lines = [github_line(p) + "\n" for p in problems]
+    if suppressed:
+        count = t("findings.suppressed", n=len(suppressed)).lstrip(",， ")
+        lines.append(f"::notice title=landrules::{_escape_data(count)}\n")
+    return "".join(lines)
 
 
 def _uri(path: str) -> str:
     return Path(path).as_posix()
 
 
-def sarif_result(p: Problem) -> dict[str, Any]:
+def sarif_result(p: Problem, suppressed: bool = False) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(p.path)}}
     if p.line > 0:
         physical["region"] = {"startLine": p.line, "startColumn": max(p.col, 1)}
@@ -101,6 +122,9 @@ def sarif_result(p: Problem) -> dict[str, Any]:
         "message": {"text": p.message + (f" (hint: {p.hint})" if p.hint else "")},
         "locations": [{"physicalLocation": physical}],
     }
+    if suppressed:
+        justification = t("findings.suppressed_by", code=p.code)
+        result["suppressions"] = [{"kind": "inSource", "justification": justification}]
     return result
 
 
@@ -123,8 +147,15 @@ def _rules_for(codes: Iterable[str]) -> list[dict[str, Any]]:
     return rules
 
 
-def render_sarif(problems: list[Problem], files: int | None = None) -> str:  # noqa: ARG001
-    """A SARIF 2.1.0 log with one run of landrules (validates against the OASIS schema)."""
+def render_sarif(
+    problems: list[Problem],
+    files: int | None = None,  # noqa: ARG001
+    suppressed: Sequence[Problem] = (),
+) -> str:
+    """A SARIF 2.1.0 log with one run of landrules (validates against the OASIS schema); a
+    suppressed finding is a result with an in-source suppression."""
+    results = [sarif_result(p) for p in problems]
+    results += [sarif_result(p, suppressed=True) for p in suppressed]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -135,10 +166,10 @@ def render_sarif(problems: list[Problem], files: int | None = None) -> str:  # n
                         "name": "landrules",
                         "version": __version__,
                         "informationUri": "https://pypi.org/project/landrules/",
-                        "rules": _rules_for(p.code for p in problems),
+                        "rules": _rules_for(p.code for p in [*problems, *suppressed]),
                     }
                 },
-                "results": [sarif_result(p) for p in problems],
+                "results": results,
             }
         ],
     }
@@ -151,15 +182,19 @@ def _xml(root: ET.Element) -> str:
 
 
 def render_junit(
-    problems: list[Problem], files: int | None = None, suite: str = "landrules validate"
+    problems: list[Problem],
+    files: int | None = None,
+    suite: str = "landrules validate",
+    suppressed: Sequence[Problem] = (),
 ) -> str:
-    """JUnit XML: one testcase per file that has findings (each finding a <failure>), so CI test
-    tabs list them; warnings are reported as failures of type 'warning'."""
+    """JUnit XML: one testcase per file that has findings, so CI test tabs list them. An error is
+    a <failure>; a warning, which does not fail the run, is in the testcase's output, so the test
+    tab and the exit code agree; each suppressed finding is a skipped testcase."""
     by_file: dict[str, list[Problem]] = {}
     for p in problems:
         by_file.setdefault(p.path, []).append(p)
     root = ET.Element("testsuites", name="landrules")
-    tests = max(len(by_file), 1)
+    tests = max(len(by_file) + len(suppressed), 1)
     ts = ET.SubElement(
         root,
         "testsuite",
@@ -167,27 +202,36 @@ def render_junit(
         tests=str(tests),
         failures=str(len({p.path for p in problems if p.severity == "error"})),
         errors="0",
-        skipped="0",
+        skipped=str(len(suppressed)),
     )
     if files is not None:
         props = ET.SubElement(ts, "properties")
         ET.SubElement(props, "property", name="files_checked", value=str(files))
-    if not by_file:
+    if not by_file and not suppressed:
         ET.SubElement(ts, "testcase", name="no findings", classname=suite)
     for path, found in by_file.items():
         case = ET.SubElement(ts, "testcase", name=path, classname=suite)
         for p in found:
+            if p.severity != "error":
+                continue
             failure = ET.SubElement(
                 case, "failure", type=p.severity, message=f"[{p.code}] {p.message}"
             )
             failure.text = problem_line(p)
+        warnings = [problem_line(p) for p in found if p.severity != "error"]
+        if warnings:
+            ET.SubElement(case, "system-out").text = "\n".join(warnings)
+    for p in suppressed:
+        case = ET.SubElement(ts, "testcase", name=f"{p.path}:{p.line}:{p.col}", classname=suite)
+        skipped = ET.SubElement(case, "skipped", message=t("findings.suppressed_by", code=p.code))
+        skipped.text = problem_line(p)
     root.set("tests", ts.get("tests", "0"))
     root.set("failures", ts.get("failures", "0"))
     root.set("errors", "0")
     return _xml(root)
 
 
-RENDERERS = {
+RENDERERS: dict[str, Callable[..., str]] = {
     "text": render_text,
     "json": render_json,
     "github": render_github,
@@ -233,19 +277,26 @@ def results_data(reports: list[Any], min_coverage: float | None = None) -> dict[
                 }
             )
     passed = sum(c["passed"] for c in cases)
+    percent = round(coverage_percent(reports), 1)
     return {
         "schema_version": 1,
         "packs": [
-            {"id": r.pack.id, "version": r.pack.meta.version, "sha256": r.pack.sha256}
+            {
+                "id": r.pack.id,
+                "version": r.pack.meta.version,
+                "sha256": r.pack.sha256,
+                "path": str(r.pack.directory / "pack.yaml"),
+            }
             for r in reports
         ],
         "cases": cases,
         "problems": [p.to_dict() for r in reports for p in r.problems],
         "coverage": {
-            "percent": round(coverage_percent(reports), 1),
+            "percent": percent,
             "seen": sum(r.coverage[0] for r in reports),
             "required": sum(r.coverage[1] for r in reports),
             "min": min_coverage,
+            "meets_min": None if min_coverage is None else percent >= min_coverage,
             "conditions": leaves,
         },
         "summary": {"tests": len(cases), "passed": passed, "failed": len(cases) - passed},
@@ -265,6 +316,18 @@ def coverage_problems(data: dict[str, Any]) -> list[Problem]:
                 )
             )
     return out
+
+
+def gate_problems(data: dict[str, Any]) -> list[Problem]:
+    """`--min-coverage` not met, as an error at the pack (each format shows it as a failure)."""
+    cov = data["coverage"]
+    if cov["meets_min"] is not False:
+        return []
+    message = t("findings.gate_below", percent=f"{cov['percent']:.1f}", min=f"{cov['min']:g}")
+    return [
+        Problem(pack["path"], 0, 0, "min-coverage", message, hint=t("findings.gate_hint"))
+        for pack in data["packs"][:1]
+    ]
 
 
 def failure_problems(data: dict[str, Any]) -> list[Problem]:
@@ -312,7 +375,7 @@ def results_json(data: dict[str, Any]) -> str:
 
 def results_github(data: dict[str, Any]) -> str:
     problems = [Problem(**p) for p in data["problems"]]
-    found = problems + failure_problems(data) + coverage_problems(data)
+    found = problems + failure_problems(data) + gate_problems(data) + coverage_problems(data)
     return "".join(github_line(p, "landrules test") + "\n" for p in found) + (
         f"::notice title=landrules test::{_escape_data(coverage_line(data))}\n"
     )
@@ -320,11 +383,14 @@ def results_github(data: dict[str, Any]) -> str:
 
 def results_sarif(data: dict[str, Any]) -> str:
     problems = [Problem(**p) for p in data["problems"]]
-    return render_sarif(problems + failure_problems(data) + coverage_problems(data))
+    found = problems + failure_problems(data) + gate_problems(data) + coverage_problems(data)
+    return render_sarif(found)
 
 
 def results_junit(data: dict[str, Any]) -> str:
-    """One testsuite per test file, one testcase per named case; coverage as properties."""
+    """One testsuite per test file, one testcase per named case; coverage as properties. A test
+    file that cannot be read is a testcase in error; `--min-coverage` is a testcase of its own,
+    failed when coverage is below it."""
     root = ET.Element("testsuites", name="landrules test")
     by_file: dict[str, list[dict[str, Any]]] = {}
     for c in data["cases"]:
@@ -353,9 +419,41 @@ def results_junit(data: dict[str, Any]) -> str:
                 failure.text = "\n".join(c["failures"])
         total += len(cases)
         failed += bad
+    by_path: dict[str, list[Problem]] = {}
+    for p in (Problem(**p) for p in data["problems"]):
+        by_path.setdefault(p.path, []).append(p)
+    for path, problems in by_path.items():
+        ts = ET.SubElement(
+            root, "testsuite", name=path, tests="1", failures="0", errors="1", skipped="0"
+        )
+        case = ET.SubElement(
+            ts, "testcase", name=t("findings.test_file_problem"), classname=Path(path).stem
+        )
+        error = ET.SubElement(case, "error", type=problems[0].code, message=problems[0].message)
+        error.text = "\n".join(problem_line(p) for p in problems)
+    total += len(by_path)
+    cov = data["coverage"]
+    if cov["min"] is not None:
+        gate = gate_problems(data)
+        ts = ET.SubElement(
+            root,
+            "testsuite",
+            name="landrules test --min-coverage",
+            tests="1",
+            failures=str(len(gate)),
+            errors="0",
+            skipped="0",
+        )
+        name = t("findings.gate_coverage", min=f"{cov['min']:g}")
+        case = ET.SubElement(ts, "testcase", name=name, classname="coverage")
+        for p in gate:
+            failure = ET.SubElement(case, "failure", type=p.code, message=p.message)
+            failure.text = problem_line(p)
+        total += 1
+        failed += len(gate)
     root.set("tests", str(total))
     root.set("failures", str(failed))
-    root.set("errors", str(len(data["problems"])))
+    root.set("errors", str(len(by_path)))
     return _xml(root)
 
 

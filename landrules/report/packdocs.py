@@ -165,14 +165,18 @@ def pack_markdown(pack: RulePack, report: PackReport | None) -> str:
 
 def checks_markdown() -> str:
     """The `landrules validate` checks, each from its module docstring."""
-    from landrules.checks import CHECKS
+    from landrules.checks import CHECKS, _suppress
 
     out = [GENERATED, "", "# `landrules validate` checks", ""]
-    out.append("| id | severity | what it finds |")
-    out.append("|----|----------|---------------|")
+    out.append("| id | severity | can be suppressed | what it finds |")
+    out.append("|----|----------|-------------------|---------------|")
     for check_id, module in CHECKS.items():
         first = (module.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
-        out.append(f"| `{check_id}` | {module.SEVERITY} | {first.split(': ', 1)[-1]} |")
+        can = "yes" if module.SEVERITY == "warning" else "no"
+        out.append(f"| `{check_id}` | {module.SEVERITY} | {can} | {first.split(': ', 1)[-1]} |")
+    out += ["", "## Suppressing a finding", ""]
+    paragraphs = (_suppress.__doc__ or "").strip().split("\n\n")
+    out += "\n\n".join(" ".join(p.split()) for p in paragraphs).split("\n")
     for check_id, module in CHECKS.items():
         doc = (module.__doc__ or "").strip()
         _, _, body = doc.partition("\n\n")
