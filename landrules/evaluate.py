@@ -629,17 +629,27 @@ class AsOf:
         day = self.date.isoformat() if self.date else ""
         if self.source == "today":
             if lang == "zh":
-                return f"按{day}判断：未给出申请日期（application_date）"
-            return f"judged as of {day}: no application_date given"
+                return f"{day}（未给出申请日期 application_date，按当日判断）"
+            return f"{day} (no application_date given: judged as of that day)"
         return f"{day}（{self.source}）" if lang == "zh" else f"{day} ({self.source})"
 
+    def judged(self, lang: str = "en") -> str:
+        """'judged as of 2026-…: no application_date given', said where a verdict names it."""
+        day = self.date.isoformat() if self.date else ""
+        if lang == "zh":
+            return f"按{day}判断：未给出申请日期（application_date）"
+        return f"judged as of {day}: no application_date given"
 
-def in_force_caveat(provision: r.Provision, on: AsOf) -> Ambiguity | None:
+
+def in_force_caveat(
+    provision: r.Provision, on: AsOf, outcome: Outcome | None = None
+) -> Ambiguity | None:
     """The caveat on the outcome's line when the judging date may be after the last evidence
     that the described document is applied (its end is not known). It never changes an
-    outcome: a verdict judged then is as sure as the text, but not that the text still stands."""
+    outcome: a verdict judged then is as sure as the text, but not that the text still stands.
+    A provision that does not apply needs no caveat (it would not apply either way)."""
     evidence = provision.applied_per
-    if evidence is None or on.date is None:
+    if evidence is None or on.date is None or outcome is Outcome.DOES_NOT_APPLY:
         return None
     first = period(evidence)  # type: ignore[arg-type]
     if first is None or on.date <= first[0]:
@@ -852,10 +862,10 @@ def evaluate_versions(
             on,
             chosen,
             versions,
-            f"{on.text('zh')}；有效的版本：{zh_span}"
+            f"{on.judged('zh')}；当日有效的版本：{zh_span}"
             if on.source == "today"
             else f"{on.text('zh')}有效的版本：{zh_span}",
-            f"{on.text()}; version in force then: {span}"
+            f"{on.judged()}; version in force then: {span}"
             if on.source == "today"
             else f"version in force on {on.text()}: {span}",
         )
@@ -883,5 +893,5 @@ def evaluate_versions(
 
 def _with_version(verdict: ProvisionVerdict, use: VersionUse) -> ProvisionVerdict:
     verdict.version = use
-    verdict.caveat = in_force_caveat(verdict.provision, use.on)
+    verdict.caveat = in_force_caveat(verdict.provision, use.on, verdict.outcome)
     return verdict

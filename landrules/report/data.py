@@ -237,7 +237,7 @@ def _decided_provision(versions: list[Any], ctx: Any, on: Any) -> dict[str, Any]
     provision = chosen.provision
     covers = provision.outcome.covers
     covered = ctx.get(covers) if covers else None
-    caveat = in_force_caveat(provision, on)
+    caveat = in_force_caveat(provision, on, outcome)
     ambiguities = []
     if root == TRUE and isinstance(covered, Span):
         ambiguities.append(covered.ambiguity.id)
