@@ -23,7 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from generators import FACTS, parcel_data, put
+from generators import parcel_data, put
 
 from landrules.api import check_parcel, load_rules
 from landrules.batch import Item, Summary, evaluate_item
@@ -447,9 +447,7 @@ FLIPS = {
 }
 
 
-def test_supplying_a_missing_application_date_flips_nothing_unless_the_version_in_force_differs() -> (
-    None
-):
+def test_supplying_an_application_date_flips_nothing_unless_the_version_in_force_differs() -> None:
     rng = random.Random(1204)
     checked = 0
     for _ in range(PARCELS):
@@ -486,3 +484,21 @@ def test_a_parcel_without_a_date_is_judged_as_of_today_and_says_so() -> None:
     assert p1.version.en.startswith("judged as of 2026-12-02: no application_date given")
     early = _verdict({**data, "application_date": "2010-03-01"}).provisions[0]
     assert early.outcome is Outcome.DOES_NOT_APPLY  # a change of date: no version then
+
+
+def test_a_register_column_in_mu_is_computed_exactly_too(tmp_path: Any) -> None:
+    """Issue 12.2 through a register: `用地面积（亩）` was rounded to 0.01 m² while read, so
+    2 亩 at the indicator left 0.01 m² "above" it and P2 applied."""
+    from conftest import invoke_cli
+
+    path = tmp_path / "mu.csv"
+    path.write_text(
+        "parcel.code,用地面积（亩）,parcel.land_supply,land_use.current.gbt21010,"
+        "new_land.plot_ratio_indicator,new_land.approved_factory_floor_area_m2,"
+        "approvals.factory_floor_area\nG1,2,newly_supplied,0601,1.5,2000,given\n",
+        encoding="utf-8",
+    )
+    result = invoke_cli(["check", str(path), "--format", "csv"])
+    row = next(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert row["landrules.P2.outcome"] == "does_not_apply", result.describe()
+    assert row["landrules.P2.area_m2"] == ""
