@@ -29,7 +29,6 @@ from landrules.api import check_parcel, load_rules
 from landrules.batch import Item, Summary, evaluate_item
 from landrules.evaluate import AsOf, Outcome, choose_version
 from landrules.model.parcel import Parcel
-from landrules.model.types import round_half_up
 from landrules.report.data import brief_record, verdict_data
 from landrules.report.explained import sections
 from landrules.report.html import Entry, Report, render_html
@@ -46,7 +45,7 @@ TODAY = date(2026, 12, 2)
 @pytest.fixture(autouse=True)
 def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """A parcel without an application date is judged as of today: fixed here, never the clock."""
-    monkeypatch.setattr("landrules.evaluate.today", lambda: TODAY)
+    monkeypatch.setattr("landrules.evaluate.today", lambda: TODAY, raising=False)
 
 
 def _verdict(data: dict[str, Any]) -> Any:
@@ -97,7 +96,8 @@ def _land_texts(rng: random.Random) -> list[dict[str, str]]:
 
 
 def _decimal_text(value: Fraction) -> str:
-    text = format(round_half_up(value, 6), "f").rstrip("0").rstrip(".")
+    whole = value.numerator * 10**6 // value.denominator
+    text = format(Decimal(whole).scaleb(-6), "f").rstrip("0").rstrip(".")
     assert Fraction(Decimal(text)) == value, value  # the text is exact
     return text
 
