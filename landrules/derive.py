@@ -441,8 +441,9 @@ DERIVATIONS: dict[str, Derivation] = {
         ),
         Derivation(
             "floor_area_raise_concerned_m2",
-            "提高容积率所涉面积（取以上两者中的较小者，不小于0）",
-            "area the raise concerns (the smaller of the two above, not below 0)",
+            "提高容积率所涉面积（计容建筑面积增加量与新增生产性用房面积的较小者，不小于0）",
+            "area the raise concerns (the smaller of the rise in counted floor area and the "
+            "production floor area added, not below 0)",
             "m²",
             ("floor_area", "buildings"),
             (),

@@ -502,3 +502,30 @@ def test_a_register_column_in_mu_is_computed_exactly_too(tmp_path: Any) -> None:
     row = next(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
     assert row["landrules.P2.outcome"] == "does_not_apply", result.describe()
     assert row["landrules.P2.area_m2"] == ""
+
+
+def test_after_the_last_evidence_the_outcome_line_says_in_force_is_not_confirmed(
+    tmp_path: Any,
+) -> None:
+    """Issue 12.7: the caveat is on the outcome's own line (text heading, JSON field, CSV
+    column), without turning the verdict into needs review; none before the evidence, and none
+    on a provision that does not apply."""
+    from conftest import EXAMPLES, invoke_cli
+
+    example = str(EXAMPLES / "p1-applies-renovation.yaml")
+    text = invoke_cli(["check", example]).stdout
+    heading = next(line for line in text.splitlines() if " P1 " in line)
+    assert heading.startswith("├── P1 APPLIES (in force on 2024-05-06 not confirmed:"), heading
+    data = json.loads(invoke_cli(["check", example, "--format", "json"]).stdout)
+    p1, p2 = data["provisions"][:2]
+    assert p1["outcome"] == "applies"
+    assert (
+        "the last evidence that 慈政发〔2015〕40号 is applied is 慈经信建〔2019〕13号 (2019)"
+        in (p1["in_force_caveat"]["en"])
+    )
+    assert p2["outcome"] == "does_not_apply" and p2["in_force_caveat"] is None
+    table = invoke_cli(["check", example, "--format", "csv"]).stdout.lstrip("\ufeff")
+    row = next(csv.DictReader(io.StringIO(table)))
+    assert row["landrules.P1.caveat"].startswith("in force on 2024-05-06 not confirmed")
+    early = invoke_cli(["check", example, "--as-of", "2016-06-01", "--format", "json"]).stdout
+    assert json.loads(early)["provisions"][0]["in_force_caveat"] is None
