@@ -529,3 +529,46 @@ def test_after_the_last_evidence_the_outcome_line_says_in_force_is_not_confirmed
     assert row["landrules.P1.caveat"].startswith("in force on 2024-05-06 not confirmed")
     early = invoke_cli(["check", example, "--as-of", "2016-06-01", "--format", "json"]).stdout
     assert json.loads(early)["provisions"][0]["in_force_caveat"] is None
+
+
+QUANTITY_PATHS = (
+    "derive.py",
+    "evaluate.py",
+    "explain.py",
+    "facts.py",
+    "model/types.py",
+    "model/parcel.py",
+    "report/data.py",
+    "report/tabular.py",
+    "report/text.py",
+    "report/html.py",
+    "report/markdown.py",
+    "report/explained.py",
+)
+
+
+def test_quantities_never_pass_through_float_and_are_rounded_in_one_place() -> None:
+    """The class of issue 12.2: one display rounding (`round_half_up`), no float, no quantize
+    elsewhere. (`round(r.mean, 3)` ranks missing facts and the chart rounds pixels: no quantity.)"""
+    import re
+
+    from conftest import ROOT
+
+    allowed = {
+        ("explain.py", "round(r.mean, 3)"),
+        ("report/html.py", "round(height * n / top)"),  # a bar's height in the chart's pixels
+    }
+    found = []
+    for name in QUANTITY_PATHS:
+        source = (ROOT / "landrules" / name).read_text(encoding="utf-8")
+        for match in re.finditer(r"\bfloat\(|\bround\([^)]*\)|\.quantize\(", source):
+            line = source[: match.start()].count("\n") + 1
+            text = source.splitlines()[line - 1].strip()
+            if any(name == a and snippet in text for a, snippet in allowed):
+                continue
+            before = source[: match.start()]
+            inside = "def round_half_up" in before and "def exact_text" not in before
+            if name == "model/types.py" and inside:
+                continue
+            found.append(f"{name}:{line}: {text}")
+    assert found == []
