@@ -204,14 +204,29 @@ def evaluate_item(
     With `render` (an output format), the result carries its output text instead of the verdict
     data, so that a worker process sends back a string rather than a large nested dict.
     """
-    result = _evaluate(pack, item, encoding, limits, keep, record)
-    if render is not None:
-        from landrules.report.batch import RENDERERS
+    try:
+        result = _evaluate(pack, item, encoding, limits, keep, record)
+        if render is not None:
+            from landrules.report.batch import RENDERERS
 
-        result.rendered = RENDERERS[render](result)
-        result.decided = result.outcomes
-        result.verdict = None
+            result.rendered = RENDERERS[render](result)
+            result.decided = result.outcomes
+            result.verdict = None
+    except Exception:  # one parcel's crash must not take the batch down
+        result = _crashed(item)
+        if render is not None:
+            from landrules.report.batch import RENDERERS
+
+            result.rendered = RENDERERS[render](result)
     return result
+
+
+def _crashed(item: Item) -> Result:
+    """An internal error on one parcel, as that parcel's located error (the run goes on)."""
+    from landrules.i18n import t
+
+    message = t("batch.internal_error")
+    return Result(item, problems=[Problem(item.source, item.line, 0, "internal-error", message)])
 
 
 def _evaluate(

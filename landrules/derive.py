@@ -3,6 +3,9 @@
 The source text sets no formula; plot ratio here is counted floor area ÷ land area, and the other
 figures follow from the provisions' words as explained in each label. Every function returns a
 value or an `Unknown` naming the facts it still needs, never a default.
+
+Every figure is an exact `Fraction` computed from the numbers as written (2 亩 is 4000/3 m², not
+1333.33): nothing is rounded until `display`, which rounds once, half up (`round_half_up`).
 """
 
 from __future__ import annotations
@@ -10,24 +13,26 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from landrules.logic import Ambiguity, Unknown, merge_unique
 from landrules.model.parcel import Building, LandUse
+from landrules.model.types import exact, round_half_up
 
 Facts = Mapping[str, Any]
 Params = Mapping[str, list[str]]
 
-_TWO_PLACES = Decimal("0.01")
 _HIGH_STOREY_M = Decimal(8)
+_ZERO = Fraction(0)
 
 
 @dataclass(frozen=True, slots=True)
 class Span:
     """A quantity known only to lie between two bounds, because the text admits several readings."""
 
-    low: Decimal
-    high: Decimal
+    low: Fraction
+    high: Fraction
     ambiguity: Ambiguity
 
     def __str__(self) -> str:
@@ -66,6 +71,13 @@ INDICATOR_RANGE = Ambiguity(
     "宗地只给出容积率区间，原文未说明“容积率控制指标”取区间中的哪个数",
     "the parcel gives only a plot-ratio range; the text does not say which number is the "
     "“容积率控制指标” (plot-ratio control indicator)",
+)
+
+CHANGE_TO_M0 = Ambiguity(
+    "change-to-m0-possible",
+    "项目实施后为新型产业用地（M0），而现状用途未注明为M0：可能改为M0",
+    "the proposed use is new-type industrial land (M0) and the current use is not stated to be "
+    "M0: the project may change the land to M0",
 )
 
 _YDYH_SUBCLASS = {"100101": "M1", "100102": "M2", "100103": "M3"}
@@ -128,39 +140,60 @@ def _subclass(use: LandUse | None) -> str | None:
 
 
 def _subclass_changed(facts: Facts, params: Params) -> Any:
-    """A change between M0–M3; a use that leaves industry is not a sub-class change."""
+    """A change between M0–M3; a use that leaves industry is not a sub-class change.
+
+    The question is raised by what is given, not only by two stated sub-classes: a proposed M0
+    (or a current M0) facing a side not stated to be M0 may be a change to (or from) new-type
+    industrial land, the change the pack says is unsettled, so it is ambiguous (a review
+    triggered), never "not checked". Only when nothing given points at a change (say M2 proposed,
+    current 0601 with no sub-class) is the missing planning class named.
+    """
     uses = {k: facts.get(k) for k in ("land_use.current", "land_use.proposed")}
     classes = {k: _classify(u, params) if u is not None else None for k, u in uses.items()}
     if "non_industrial" in classes.values():
         return False
     subclasses = {k: _subclass(u) for k, u in uses.items()}
+    current, proposed = subclasses["land_use.current"], subclasses["land_use.proposed"]
+    if current is not None and proposed is not None:
+        return current != proposed
+    if "M0" in (current, proposed) and None not in uses.values():
+        return Unknown(ambiguities=(CHANGE_TO_M0,))
     missing = tuple(
         f"{k}.planning_class" if uses[k] is not None else k
         for k, sub in subclasses.items()
         if sub is None
     )
-    if missing:
-        return Unknown(missing=missing)
-    return subclasses["land_use.current"] != subclasses["land_use.proposed"]
+    return Unknown(missing=missing)
 
 
-def _areas(facts: Facts, stage: str) -> dict[str, Decimal | None]:
+def land_area(facts: Facts) -> Fraction | None:
+    """The land area in m², exactly as written: from `land_area` (亩, 公顷) when it is stated,
+    never from its rounded m² twin."""
+    stated = facts.get("parcel.land_area")
+    if stated is not None:
+        return stated.exact_m2  # type: ignore[no-any-return]
+    in_m2 = facts.get("parcel.land_area_m2")
+    return exact(in_m2) if in_m2 is not None else None
+
+
+def _areas(facts: Facts, stage: str) -> dict[str, Fraction | None]:
     """Counted floor area before or after the project, by use ('production', 'non_production')."""
     buildings: list[Building] | None = facts.get("buildings")
     if buildings is not None:
         keep = ("existing", "removed") if stage == "before" else ("existing", "added")
-        sums: dict[str, Decimal | None] = {"production": Decimal(0), "non_production": Decimal(0)}
+        sums: dict[str, Fraction | None] = {"production": _ZERO, "non_production": _ZERO}
         for building in buildings:
             for floor in building.floors:
                 if floor.change in keep:
-                    sums[building.use] = (sums[building.use] or Decimal(0)) + floor.area_m2
+                    sums[building.use] = (sums[building.use] or _ZERO) + exact(floor.area_m2)
         return sums
-    return {
+    found = {
         use: facts.get(f"floor_area.{stage}.{use}_m2") for use in ("production", "non_production")
     }
+    return {use: exact(v) if v is not None else None for use, v in found.items()}
 
 
-def _missing_areas(areas: dict[str, Decimal | None], stage: str, *uses: str) -> tuple[str, ...]:
+def _missing_areas(areas: dict[str, Fraction | None], stage: str, *uses: str) -> tuple[str, ...]:
     return tuple(f"floor_area.{stage}.{use}_m2" for use in uses if areas[use] is None)
 
 
@@ -194,7 +227,7 @@ def _plot_ratio(stage: str) -> Callable[[Facts, Params], Any]:
 
     def compute(facts: Facts, params: Params) -> Any:
         area = area_of(facts, params)
-        land = facts.get("parcel.land_area_m2")
+        land = land_area(facts)
         if isinstance(area, Unknown) or land is None:
             missing = merge_unique(
                 () if land is not None else ("parcel.land_area_m2",),
@@ -212,31 +245,69 @@ def _land_index_plot_ratio(stage: str) -> Callable[[Facts, Params], Any]:
 
     def compute(facts: Facts, _params: Params) -> Any:
         buildings: list[Building] | None = facts.get("buildings")
-        land = facts.get("parcel.land_area_m2")
+        land = land_area(facts)
         if buildings is None or land is None:
             return Unknown(
                 missing=("buildings",) if buildings is None else ("parcel.land_area_m2",)
             )
-        total = Decimal(0)
+        total = _ZERO
         for building in buildings:
             for floor in building.floors:
                 if floor.change not in keep:
                     continue
                 if floor.storey_height_m is None:
                     return Unknown(missing=("buildings.floors.storey_height_m",))
-                total += floor.area_m2 * (2 if floor.storey_height_m > _HIGH_STOREY_M else 1)
+                total += exact(floor.area_m2) * (2 if floor.storey_height_m > _HIGH_STOREY_M else 1)
         return total / land
 
     return compute
 
 
-def _above_indicator(facts: Facts, _params: Params) -> Any:
-    """Approved factory floor area minus what the indicator allows on this land, floored at 0."""
+def _raise_added(facts: Facts, params: Params) -> Any:
+    """The rise in counted floor area: after − before (Δ plot ratio × land area); may be < 0."""
+    before = _floor_area("before")(facts, params)
+    after = _floor_area("after")(facts, params)
+    if isinstance(before, Unknown) or isinstance(after, Unknown):
+        return Unknown(
+            missing=merge_unique(
+                before.missing if isinstance(before, Unknown) else (),
+                after.missing if isinstance(after, Unknown) else (),
+            )
+        )
+    return after - before
+
+
+def _raise_concerned(facts: Facts, params: Params) -> Any:
+    """The area P1's waiver concerns: the raise of the plot ratio, and of it only what is
+    production floor area: the smaller of the rise in counted floor area and the production
+    floor area added, never below 0. Either bound alone could overstate it (offices demolished
+    while a factory is extended; offices added beside it)."""
+    rise = _raise_added(facts, params)
+    production = _added("production")(facts, params)
+    if isinstance(rise, Unknown) or isinstance(production, Unknown):
+        return Unknown(
+            missing=merge_unique(
+                rise.missing if isinstance(rise, Unknown) else (),
+                production.missing if isinstance(production, Unknown) else (),
+            )
+        )
+    return max(_ZERO, min(rise, production))
+
+
+def _new_land(facts: Facts) -> tuple[Any, ...]:
     approved = facts.get("new_land.approved_factory_floor_area_m2")
-    land = facts.get("parcel.land_area_m2")
     indicator = facts.get("new_land.plot_ratio_indicator")
     low_ratio = facts.get("new_land.plot_ratio_range.min")
     high_ratio = facts.get("new_land.plot_ratio_range.max")
+    return tuple(
+        exact(v) if v is not None else None for v in (approved, indicator, low_ratio, high_ratio)
+    )
+
+
+def _above_indicator(facts: Facts, _params: Params) -> Any:
+    """Approved factory floor area minus what the indicator allows on this land, floored at 0."""
+    approved, indicator, low_ratio, high_ratio = _new_land(facts)
+    land = land_area(facts)
     missing = tuple(
         k
         for k, v in (
@@ -250,12 +321,30 @@ def _above_indicator(facts: Facts, _params: Params) -> Any:
     if missing or approved is None or land is None:
         return Unknown(missing=missing)
     if indicator is not None:
-        return max(Decimal(0), approved - indicator * land)
+        return max(_ZERO, approved - indicator * land)
     if low_ratio is None or high_ratio is None:
         return Unknown(missing=("new_land.plot_ratio_indicator",))
-    low = max(Decimal(0), approved - high_ratio * land)
-    high = max(Decimal(0), approved - low_ratio * land)
+    low = max(_ZERO, approved - high_ratio * land)
+    high = max(_ZERO, approved - low_ratio * land)
     return low if low == high else Span(low, high, INDICATOR_RANGE)
+
+
+def _approved_plot_ratio(facts: Facts, _params: Params) -> Any:
+    """The plot ratio the approved factory floor area alone gives the land."""
+    approved = _new_land(facts)[0]
+    land = land_area(facts)
+    if approved is None or land is None:
+        return Unknown(
+            missing=tuple(
+                k
+                for k, v in (
+                    ("new_land.approved_factory_floor_area_m2", approved),
+                    ("parcel.land_area_m2", land),
+                )
+                if v is None
+            )
+        )
+    return approved / land
 
 
 _USE_PARAMS = (
@@ -342,6 +431,25 @@ DERIVATIONS: dict[str, Derivation] = {
             _added("non_production"),
         ),
         Derivation(
+            "counted_floor_area_added_m2",
+            "计容建筑面积增加量",
+            "rise in counted floor area (after − before)",
+            "m²",
+            ("floor_area", "buildings"),
+            (),
+            _raise_added,
+        ),
+        Derivation(
+            "floor_area_raise_concerned_m2",
+            "提高容积率所涉面积（计容建筑面积增加量与新增生产性用房面积的较小者，不小于0）",
+            "area the raise concerns (the smaller of the rise in counted floor area and the "
+            "production floor area added, not below 0)",
+            "m²",
+            ("floor_area", "buildings"),
+            (),
+            _raise_concerned,
+        ),
+        Derivation(
             "plot_ratio_before",
             "项目实施前容积率",
             "plot ratio before",
@@ -394,6 +502,19 @@ DERIVATIONS: dict[str, Derivation] = {
             (),
             _above_indicator,
         ),
+        Derivation(
+            "approved_factory_plot_ratio",
+            "经批准厂房面积对应的容积率",
+            "plot ratio of the approved factory floor area",
+            "",
+            (
+                "new_land.approved_factory_floor_area_m2",
+                "parcel.land_area",
+                "parcel.land_area_m2",
+            ),
+            (),
+            _approved_plot_ratio,
+        ),
     )
 }
 
@@ -402,12 +523,12 @@ def display(value: Any, name: str = "") -> str:
     """How a fact or quantity is shown to people: ratios to 2 places, areas to 0.01 m²."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        if name.startswith("plot_ratio") or name.endswith(("indicator", ".min", ".max")):
-            return str(value.quantize(_TWO_PLACES))
+    if isinstance(value, (Decimal, Fraction)):
+        if "plot_ratio" in name or name.endswith(("indicator", ".min", ".max")):
+            return str(round_half_up(value, 2))
         if name.endswith("_m2"):
-            return f"{value.quantize(_TWO_PLACES)} m²"
-        return str(value)
+            return f"{round_half_up(value, 2)} m²"
+        return str(value) if isinstance(value, Decimal) else str(round_half_up(value, 2))
     if isinstance(value, Span):
         return f"{display(value.low, name)} … {display(value.high, name)}"
     if isinstance(value, LandUse):

@@ -74,6 +74,18 @@ class ProvisionVerdict:
     covered: Quantity | None
     reviewed: list[ReviewFinding] = field(default_factory=list)  # every review, whatever its result
     version: VersionUse | None = None
+    caveat: Ambiguity | None = None  # judged after the last evidence that it is applied
+
+    @property
+    def quantity_shown(self) -> bool:
+        """Whether the area the outcome concerns may be shown: only where it applies, or (marked
+        "if it applies") where it needs review; never for does not apply or undetermined."""
+        return self.outcome in (Outcome.APPLIES, Outcome.NEEDS_REVIEW)
+
+    @property
+    def amount_allowed(self) -> bool:
+        """Whether an amount may be shown: it applies, and no review is triggered or unchecked."""
+        return self.outcome is Outcome.APPLIES and not self.triggered and not self.pending
 
 
 @dataclass(slots=True)
@@ -200,7 +212,7 @@ def _unknown_step(cond: Any, facts: tuple, *values: Any) -> Step:
     )
 
 
-_OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
     "gt": lambda a, b: a > b,
     "ge": lambda a, b: a >= b,
     "lt": lambda a, b: a < b,
@@ -591,9 +603,15 @@ def describe_bound(bound: r.DateBound, lang: str = "en") -> str:
 _Day = date
 
 
+def today() -> date:
+    """The date a parcel without an application date is judged at (tests replace this)."""
+    return date.today()
+
+
 @dataclass(frozen=True, slots=True)
 class AsOf:
-    """The date a parcel is judged at, and where it came from ('--as-of', 'application_date')."""
+    """The date a parcel is judged at, and where it came from ('--as-of', 'application_date',
+    or 'today' when neither is given: supplying a date later is then a change of date)."""
 
     date: _Day | None = None
     source: str = ""
@@ -604,7 +622,49 @@ class AsOf:
             return cls(as_of, "--as-of")
         if application_date is not None:
             return cls(application_date, "application_date")
-        return cls()
+        return cls(today(), "today")
+
+    def text(self, lang: str = "en") -> str:
+        """'2024-05-06 (application_date)', or 'judged as of …: no application_date given'."""
+        day = self.date.isoformat() if self.date else ""
+        if self.source == "today":
+            if lang == "zh":
+                return f"{day}（未给出申请日期 application_date，按当日判断）"
+            return f"{day} (no application_date given: judged as of that day)"
+        return f"{day}（{self.source}）" if lang == "zh" else f"{day} ({self.source})"
+
+    def judged(self, lang: str = "en") -> str:
+        """'judged as of 2026-…: no application_date given', said where a verdict names it."""
+        day = self.date.isoformat() if self.date else ""
+        if lang == "zh":
+            return f"按{day}判断：未给出申请日期（application_date）"
+        return f"judged as of {day}: no application_date given"
+
+
+def in_force_caveat(
+    provision: r.Provision, on: AsOf, outcome: Outcome | None = None
+) -> Ambiguity | None:
+    """The caveat on the outcome's line when the judging date may be after the last evidence
+    that the described document is applied (its end is not known). It never changes an
+    outcome: a verdict judged then is as sure as the text, but not that the text still stands.
+    A provision that does not apply needs no caveat (it would not apply either way)."""
+    evidence = provision.applied_per
+    if evidence is None or on.date is None or outcome is Outcome.DOES_NOT_APPLY:
+        return None
+    first = period(evidence)  # type: ignore[arg-type]
+    if first is None or on.date <= first[0]:
+        return None
+    described = provision.citation.describes or provision.citation.document
+    year = evidence.date.strftime(
+        {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}[evidence.precision]
+    )
+    day = on.date.isoformat()
+    return Ambiguity(
+        "in-force-after-evidence-not-known",
+        f"{day}是否仍有效未经证实：{described}得到适用的最后证据为{evidence.document}（{year}）",
+        f"in force on {day} not confirmed: the last evidence that {described} is applied is "
+        f"{evidence.document} ({year})",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -775,8 +835,8 @@ def evaluate_versions(
             on,
             None,
             versions,
-            f"{day}无有效规则（{on.source}）：{pid} {zh_spans}",
-            f"no rule in force on {day} ({on.source}): {pid} is in force {spans}",
+            f"{on.text('zh')}无有效规则：{pid} {zh_spans}",
+            f"no rule in force on {on.text()}: {pid} is in force {spans}",
         )
         root = _synthetic(
             pid, on, Tri.FALSE, f"a version of {pid} is in force on {day}", f"{day}时{pid}有效"
@@ -802,8 +862,12 @@ def evaluate_versions(
             on,
             chosen,
             versions,
-            f"{day}（{on.source}）有效的版本：{zh_span}",
-            f"version in force on {day} ({on.source}): {span}",
+            f"{on.judged('zh')}；当日有效的版本：{zh_span}"
+            if on.source == "today"
+            else f"{on.text('zh')}有效的版本：{zh_span}",
+            f"{on.judged()}; version in force then: {span}"
+            if on.source == "today"
+            else f"version in force on {on.text()}: {span}",
         )
         return _with_version(chosen.evaluate(ctx), use)
     use = VersionUse(
@@ -811,8 +875,8 @@ def evaluate_versions(
         on,
         chosen,
         versions,
-        f"{day}（{on.source}）是否有效不能确定：{zh_span}",
-        f"whether {pid} was in force on {day} ({on.source}) is not known: {span}",
+        f"{on.text('zh')}是否有效不能确定：{zh_span}",
+        f"whether {pid} was in force on {on.text()} is not known: {span}",
     )
     verdict = _with_version(chosen.evaluate(ctx), use)
     ambiguity = Ambiguity(
@@ -829,4 +893,5 @@ def evaluate_versions(
 
 def _with_version(verdict: ProvisionVerdict, use: VersionUse) -> ProvisionVerdict:
     verdict.version = use
+    verdict.caveat = in_force_caveat(verdict.provision, use.on, verdict.outcome)
     return verdict

@@ -27,6 +27,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from landrules.evaluate import (
@@ -41,6 +42,7 @@ from landrules.evaluate import (
 from landrules.facts import fact_title, flatten
 from landrules.i18n import Lang, t
 from landrules.logic import Tri
+from landrules.model.types import exact, exact_text, round_half_up
 
 if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
@@ -416,15 +418,17 @@ def condition_for(verdict: Verdict, name: str) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Illustration:
-    """indicative premium not levied ≈ area × price × coefficient (the text sets no formula)."""
+    """What the premium for the area concerned would be if it were charged ≈ area × price ×
+    coefficient (the text sets no formula). Computed exactly; rounded once, to show."""
 
     provision: str
-    area_m2: Decimal
+    area_m2: Fraction
     price: Decimal
     coefficient: Decimal | None
-    amount: Decimal
+    amount: Fraction
     source: Any
     coefficient_source: Any
+    verb: str  # the provision's own words: 不再征收 (P1) or 不再增收 (P2)
 
     def text(self, lang: Lang) -> str:
         src = self.source
@@ -439,6 +443,7 @@ class Illustration:
             kind=kind,
             document=src.document,
             date=src.date.isoformat(),
+            verb=self.verb,
         )
         if self.coefficient_source is not None:
             line += " " + t(
@@ -449,10 +454,11 @@ class Illustration:
     def data(self) -> dict[str, Any]:
         src = self.source
         return {
-            "area_m2": format(self.area_m2, "f"),
+            "area_m2": exact_text(self.area_m2),
             "floor_price_yuan_per_m2": format(self.price, "f"),
             "coefficient": format(self.coefficient, "f") if self.coefficient is not None else None,
-            "amount_yuan": format(self.amount, "f"),
+            "amount_yuan": format(round_half_up(self.amount, 2), "f"),
+            "verb": self.verb,
             "price_source": {
                 "kind": src.kind,
                 "document": src.document,
@@ -466,35 +472,48 @@ class Illustration:
         }
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
+def _money(value: Decimal | Fraction) -> str:
+    return f"{round_half_up(value, 2):,}"
+
+
+_VERBS = ("不再增收", "不再征收")
+
+
+def _verb(pv: ProvisionVerdict) -> str:
+    """The provision's own verb, from its quote (P1 不再征收, P2 不再增收)."""
+    quote = pv.provision.outcome.quote or ""
+    return next((v for v in _VERBS if v in quote), quote)
 
 
 def illustration(verdict: Verdict, pv: ProvisionVerdict) -> Illustration | None:
-    """Only for a waiver that applies, on a parcel giving a floor-area price and its source."""
+    """Only for a waiver that applies with no review triggered or left unchecked, on a parcel
+    giving a floor-area price and its source. Exact (Fraction), so no figure in the accepted
+    ranges can overflow a decimal context."""
     price = verdict.parcel.land_price
     if (
         price is None
         or price.floor_price_yuan_per_m2 is None
         or price.source is None
-        or pv.outcome is not Outcome.APPLIES
+        or not pv.amount_allowed
         or pv.provision.outcome.kind != "waiver"
         or pv.covered is None
-        or not isinstance(pv.covered.value, Decimal)
+        or not isinstance(pv.covered.value, (Decimal, Fraction))
     ):
         return None
     coefficient = price.coefficient
     if coefficient is not None and price.coefficient_source is None:
         coefficient = None  # a coefficient without its source is not used
-    amount = pv.covered.value * price.floor_price_yuan_per_m2 * (coefficient or Decimal(1))
+    area = exact(pv.covered.value)
+    amount = area * exact(price.floor_price_yuan_per_m2) * exact(coefficient or Decimal(1))
     return Illustration(
         pv.provision.id,
-        pv.covered.value,
+        area,
         price.floor_price_yuan_per_m2,
         coefficient,
-        amount.quantize(Decimal("0.01")),
+        amount,
         price.source,
         price.coefficient_source if coefficient is not None else None,
+        _verb(pv),
     )
 
 

@@ -479,6 +479,14 @@ class _NotANumber:
     hint: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class _StatedLand:
+    """A land area in a 亩 or 公顷 column, kept as `parcel.land_area` text (`2亩`), so the model
+    computes with its exact area (4000/3 m²) rather than one rounded to 0.01 m² here."""
+
+    text: str
+
+
 @dataclass(slots=True)
 class _Row:
     """One row's parcel data, built cell by cell."""
@@ -502,6 +510,9 @@ class _Row:
             return
         final = self._convert(target, value)
         if final is None:
+            return
+        if isinstance(final, _StatedLand):  # the land area in 亩 or 公顷, computed exactly
+            self.put("parcel.land_area", final.text, col, header)
             return
         if isinstance(final, _NotANumber):
             message = t("reg.area", problem=final.problem, got=_short(final.text), unit=target.unit)
@@ -553,6 +564,8 @@ class _Row:
                 if e.other_unit:  # 30亩 under 用地面积（亩）
                     return _NotANumber(final, t("reg.number_only", unit=target.unit))
                 return _NotANumber(final, e.problem, e.hint)
+            if f.path == "parcel.land_area_m2" and area_unit(target.unit) != "m²":
+                return _StatedLand(f"{final}{area_unit(target.unit)}")  # exact, never rounded
             return area_to_m2(final, target.unit)
         return final or None  # anything else is the model's to refuse, with its own message
 

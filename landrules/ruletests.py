@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +26,7 @@ from landrules.i18n import t
 from landrules.logic import Tri, Unknown
 from landrules.model.parcel import Parcel
 from landrules.model.rules import FactName, Id, Provision, RuleData
-from landrules.model.types import Decimal_, IsoDate, Text
+from landrules.model.types import Decimal_, IsoDate, Text, exact_text
 from landrules.problems import InputError, Problem
 from landrules.rulepack import RulePack, condition_trees, iter_conditions
 
@@ -208,13 +209,16 @@ def compare(pid: str, expected: Expected, pv: ProvisionVerdict) -> list[str]:
     for name, want in (expected.quantities or {}).items():
         value = _quantity(pv, name)
         not_computed = t("tests.not_computed")
-        got_text = not_computed if isinstance(value, Unknown) or value is None else str(value)
-        want_text = not_computed if want is None else str(want)
-        same = (
-            isinstance(value, Unknown)
-            if want is None
-            else isinstance(value, Decimal) and value == want
+        exact_value = isinstance(value, (Decimal, Fraction))
+        got_text = (
+            exact_text(value)
+            if exact_value
+            else not_computed
+            if value is None or isinstance(value, Unknown)
+            else str(value)
         )
+        want_text = not_computed if want is None else str(want)
+        same = isinstance(value, Unknown) if want is None else exact_value and value == want
         if not same:
             out.append(t("tests.quantity", id=pid, name=name, expected=want_text, got=got_text))
     return out

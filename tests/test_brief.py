@@ -46,11 +46,14 @@ def _projection(full: dict[str, Any]) -> dict[str, Any]:
         return {
             "id": p["id"],
             "outcome": p["outcome"],
+            "in_force_caveat": p["in_force_caveat"],
             "missing_facts": p["missing_facts"],
             "ambiguities": [a["id"] for a in p["ambiguities"]],
             "reviews": [r["id"] for r in p["reviews"]],
             "not_checked": [r["id"] for r in p["not_checked"]],
-            "covers": {k: covers[k] for k in ("name", "unit", "value")} if covers else None,
+            "covers": {k: covers[k] for k in ("name", "unit", "value", "if_it_applies", "withheld")}
+            if covers
+            else None,
             "quantities": {q["name"]: q["value"] for q in p["quantities"]},
             "conditions": {s["id"]: s["result"] for s in _walk(p["conditions"])},
             "version": p["version"]["state"],

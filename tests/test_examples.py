@@ -24,7 +24,7 @@ PROVISIONS = ("P1", "P2", "P3")
 HEADER = "# expected verdict (read by tests/test_examples.py, never by landrules):"
 _ENTRY = re.compile(r"#   (P\d+): ([a-z_]+)")
 # A provision's heading in the text tree, e.g. "├── P2 DOES NOT APPLY — Newly supplied …".
-_HEADING = re.compile(r"^\S+ (P\d+) ([A-Z][A-Z ]*[A-Z]) — ", re.MULTILINE)
+_HEADING = re.compile(r"^\S+ (P\d+) ([A-Z][A-Z ]*[A-Z])(?: \(| — )", re.MULTILINE)
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 

@@ -87,7 +87,8 @@ def test_a_unit_in_the_header_applies_to_its_column(tmp_path: Path, header: str)
     path = write_csv(tmp_path / "r.csv", f"宗地号,{header}\nG1,30\nG2,3\n")
     items, notices = read(path)
     assert notices == []
-    assert [i.data["parcel"]["land_area_m2"] for i in items if i.data] == ["20000.00", "2000.00"]
+    # kept with its unit, so the model computes with the exact area (never rounded here)
+    assert [i.data["parcel"]["land_area"] for i in items if i.data] == ["30亩", "3亩"]
     assert [i.raw[header] for i in items if i.raw] == ["30", "3"]  # the input is kept as written
 
 
@@ -98,7 +99,7 @@ def test_hectares_and_square_metres_in_headers(tmp_path: Path) -> None:
     )
     (item,), _ = read(write_csv(tmp_path / "r.csv", text))
     assert item.data is not None
-    assert item.data["parcel"]["land_area_m2"] == "15000.00"
+    assert item.data["parcel"]["land_area"] == "1.5公顷"
     assert item.data["floor_area"]["before"]["production_m2"] == "900"  # m²: unchanged
     assert item.data["new_land"]["approved_factory_floor_area_m2"] == "30000"
 
@@ -375,12 +376,12 @@ def test_a_mapping_adds_headers_values_units_separators_and_a_header_row(tmp_pat
     assert notices == []  # 经办人 is mapped to nothing: known, not a fact, not warned about
     assert [i.line for i in items] == [3, 4]
     assert items[0].data == {
-        "parcel": {"code": "A-1", "land_area_m2": "20000.00", "land_tenure": "granted"},
+        "parcel": {"code": "A-1", "land_area": "30亩", "land_tenure": "granted"},
         "project": {"works": ["新建多层厂房", "其他建筑"]},
         "schema_version": "1",
     }
     assert items[1].data == {
-        "parcel": {"code": "A-2", "land_area_m2": "2000.00"},  # 不详 → unknown
+        "parcel": {"code": "A-2", "land_area": "3亩"},  # 不详 → unknown
         "schema_version": "1",
     }
 
@@ -551,7 +552,7 @@ def test_json_lines_flat_or_nested_and_a_bad_line_does_not_stop_the_file(tmp_pat
     assert [p.render() for p in items[1].problems] == [
         f"{path}:3:48: error[json] not valid JSON: Expecting ',' delimiter"
     ]
-    assert items[2].data is not None and items[2].data["parcel"]["land_area_m2"] == "20000.00"
+    assert items[2].data is not None and items[2].data["parcel"]["land_area"] == "30亩"
     assert items[2].raw == {
         "parcel.code": "G3",
         "用地面积（亩）": 30,

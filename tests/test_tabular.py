@@ -19,12 +19,17 @@ from landrules.report.tabular import CsvWriter, GeoJsonWriter
 
 VERDICT_COLUMNS = [
     "landrules.P1.outcome",
+    "landrules.P1.caveat",
     "landrules.P1.area_m2",
+    "landrules.P1.area_m2_if_it_applies",
     "landrules.P1.missing",
     "landrules.P2.outcome",
+    "landrules.P2.caveat",
     "landrules.P2.area_m2",
+    "landrules.P2.area_m2_if_it_applies",
     "landrules.P2.missing",
     "landrules.P3.outcome",
+    "landrules.P3.caveat",
     "landrules.P3.missing",
     "landrules.source",
     "landrules.errors",
@@ -69,7 +74,7 @@ def test_csv_result_is_the_input_unchanged_plus_verdict_columns(
     first = table[0]
     assert first["宗地号"] == "330282012003GB00123" and first["土地用途代码"] == "0601"
     assert first["用地面积（亩）"] == "30" and first["备注"] == "  第1行 "
-    assert (first["landrules.P1.outcome"], first["landrules.P1.area_m2"]) == ("applies", "16000")
+    assert (first["landrules.P1.outcome"], first["landrules.P1.area_m2"]) == ("applies", "16000.00")
     assert first["landrules.P2.outcome"] == "does_not_apply"
     assert first["landrules.P3.missing"] == ""
     assert first["landrules.source"] == f"{register}:2"

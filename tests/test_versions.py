@@ -85,19 +85,29 @@ def test_a_date_before_every_version_does_not_apply_with_no_rule_in_force(
     assert (leaf.condition.id, leaf.result.value) == ("P1.in-force", "false")
 
 
-def test_no_date_with_differing_versions_is_undetermined_naming_the_application_date(
-    two_versions: RulePack,
+def test_no_date_judges_as_of_today_picking_the_version_in_force_today(
+    two_versions: RulePack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("landrules.evaluate.today", lambda: date(2019, 6, 1))
     pv = p1(two_versions)
-    assert pv.outcome.value == "undetermined"
-    assert pv.missing == ("application_date",)
-    assert pv.version.state == "several_undated"
+    assert (pv.version.state, Path(pv.version.used.source).name) == ("in_force", P1)
+    assert pv.outcome.value == "does_not_apply" and pv.missing == ()
+    monkeypatch.setattr("landrules.evaluate.today", lambda: date(2026, 3, 1))
+    pv = p1(two_versions)
+    assert Path(pv.version.used.source).name == "p1-2020.yaml"
+    assert pv.outcome.value == "applies"
 
 
-def test_the_shipped_pack_without_a_date_assumes_it_and_says_so() -> None:
+def test_the_shipped_pack_without_a_date_judges_as_of_today_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("landrules.evaluate.today", lambda: date(2026, 12, 2))
     pv = p1(load_rules())
-    assert pv.version.state == "assumed"
-    assert pv.version.en.startswith("date assumed: no application_date or --as-of given; ")
+    assert pv.version.state == "in_force"
+    assert pv.version.en.startswith(
+        "judged as of 2026-12-02: no application_date given; version in force then: "
+    )
+    assert pv.version.zh.startswith("按2026-12-02判断：未给出申请日期（application_date）")
     assert "year only, from the document number 慈政发〔2015〕40号" in pv.version.en
     assert "not known whether 慈政发〔2015〕40号 is still in force" in pv.version.en
 

@@ -63,6 +63,9 @@ DERIVED: dict[str, FactType] = {
     "plot_ratio_before_land_index": _RATIO,
     "plot_ratio_after_land_index": _RATIO,
     "factory_floor_area_above_indicator_m2": _AREA,
+    "counted_floor_area_added_m2": _AREA_ANY_SIGN,
+    "floor_area_raise_concerned_m2": _AREA,
+    "approved_factory_plot_ratio": _RATIO,
 }
 
 

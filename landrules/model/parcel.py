@@ -24,11 +24,12 @@ from landrules.i18n import t
 from landrules.model.types import (
     AreaM2,
     AreaOrZeroM2,
-    Decimal_,
+    Coefficient,
     IsoDate,
     LandArea,
     LandAreaM2,
     LengthM,
+    PriceYuanPerM2,
     Ratio,
     StatedArea,
     Text,
@@ -332,11 +333,11 @@ class CoefficientSource(Record):
 class LandPrice(Record):
     """Only for an illustrative amount: the text sets no price or formula (never a default)."""
 
-    floor_price_yuan_per_m2: Annotated[Decimal_, Field(gt=0)] | None = Field(
+    floor_price_yuan_per_m2: PriceYuanPerM2 | None = Field(
         None, title="楼面地价（元/平方米）", description="Floor-area land price, yuan per m²."
     )
     source: PriceSource | None = Field(None, title="楼面地价来源")
-    coefficient: Annotated[Decimal_, Field(gt=0)] | None = Field(
+    coefficient: Coefficient | None = Field(
         None, title="地价款系数", description="A premium coefficient, where one applies."
     )
     coefficient_source: CoefficientSource | None = Field(None, title="系数来源")

@@ -198,6 +198,16 @@ class StartBound(DateBound):
     date: IsoDate = Field(description="YYYY-MM-DD: the first day in force, or of its period.")
 
 
+class AppliedPer(RuleData):
+    """The last evidence that the described document is applied (not that it is in force): a
+    verdict judged after it says so on its outcome's line, without changing the outcome."""
+
+    document: Text = Field(description="The document that shows it applied, e.g. a reply.")
+    date: IsoDate = Field(description="Its date, or the first day of its year or month.")
+    precision: Literal["day", "month", "year"] = Field("day", description="How much is known.")
+    note: Label = Field(description="What the evidence says, and what is not known.")
+
+
 class Provision(RuleData):
     id: Id
     title: Label
@@ -205,6 +215,9 @@ class Provision(RuleData):
     effective_from: StartBound = Field(description="First day in force (inclusive).")
     effective_until: DateBound = Field(
         description="Last day in force (inclusive); no `date` means open-ended."
+    )
+    applied_per: AppliedPer | None = Field(
+        None, description="The last evidence that it is applied, where its end is not known."
     )
     outcome: Outcome
     conditions: Condition

@@ -29,6 +29,7 @@ __all__ = [
     "AREA_UNITS",
     "AreaM2",
     "AreaOrZeroM2",
+    "Coefficient",
     "Decimal_",
     "IsoDate",
     "LandArea",
@@ -36,12 +37,16 @@ __all__ = [
     "LengthM",
     "NumberTextError",
     "PlainInt",
+    "PriceYuanPerM2",
     "Ratio",
     "StatedArea",
     "Text",
     "YesNo",
     "area_unit",
+    "exact",
+    "exact_text",
     "parse_plain_decimal",
+    "round_half_up",
     "round_square_metres",
     "to_square_metres",
 ]
@@ -50,7 +55,6 @@ _DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TRUE = {"true", "yes", "是"}
 _FALSE = {"false", "no", "否"}
-_CENT = Decimal("0.01")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,6 +294,29 @@ LengthM = Annotated[
     Field(gt=0),
 ]
 """A length in metres (e.g. a storey height), greater than zero."""
+PriceYuanPerM2 = Annotated[
+    Decimal,
+    _quantity(
+        "num.expected.price",
+        positive=True,
+        below="1000000",
+        below_text="num.limit.price",
+    ),
+    Field(gt=0),
+]
+"""A floor-area land price in yuan per m², above 0 and below 1,000,000 (the dearest land in
+China sells for a tenth of that): a typo of a few digits is refused, not multiplied."""
+Coefficient = Annotated[
+    Decimal,
+    _quantity(
+        "num.expected.coefficient",
+        positive=True,
+        below="100",
+        below_text="num.limit.coefficient",
+    ),
+    Field(gt=0),
+]
+"""A premium coefficient, above 0 and below 100 (they are fractions or small multiples)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,18 +349,62 @@ def area_unit(spelling: str) -> str | None:
     return _UNIT_SPELLINGS.get(unicodedata.normalize("NFKC", spelling).strip().lower())
 
 
+# ---------------------------------------------------------------------------------------------
+# Exact quantities and the one rounding: a quantity is an exact Fraction from what was written,
+# and it is rounded once, half up (四舍五入, as planning figures are), only to be shown.
+
+
+def exact(value: Decimal | Fraction | int) -> Fraction:
+    """A stated number (Decimal) or a computed one as an exact Fraction (never through float)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    numerator, denominator = value.as_integer_ratio()
+    return Fraction(numerator, denominator)
+
+
+def round_half_up(value: Decimal | Fraction | int, places: int = 2) -> Decimal:
+    """THE display rounding: `value` to `places` decimals, half away from zero (1.125 → 1.13).
+
+    Integer arithmetic on the exact ratio, so no decimal context can overflow or round first.
+    """
+    ratio = exact(value)
+    negative = ratio < 0
+    numerator, denominator = abs(ratio.numerator), ratio.denominator
+    whole, rest = divmod(numerator * 10**places, denominator)
+    if 2 * rest >= denominator:
+        whole += 1
+    shown = Decimal(-whole if negative else whole).scaleb(-places)
+    return shown.quantize(Decimal(1).scaleb(-places))
+
+
+def exact_text(value: Decimal | Fraction | int) -> str:
+    """An exact quantity as text: positional decimal when it ends (`1333.5`), else `4000/3`."""
+    ratio = exact(value)
+    denominator = ratio.denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    if denominator != 1:
+        return f"{ratio.numerator}/{ratio.denominator}"
+    places = max(twos, fives)
+    text = format(round_half_up(ratio, places), "f")
+    return _plain_text(text) if "." in text else text
+
+
 def round_square_metres(value: Fraction) -> Decimal:
-    """Round once, half up, to 0.01 m²: the only rounding a converted area ever gets."""
-    return _round_cents(value.numerator, value.denominator)
+    """Round once, half up, to 0.01 m² (`round_half_up`)."""
+    return round_half_up(value, 2)
 
 
 def _round_cents(numerator: int, denominator: int) -> Decimal:
-    """`numerator / denominator` m² (denominator > 0) to 0.01 m², half up, in integers: the
-    result depends only on the ratio, so no Fraction (and its gcd) is needed."""
-    whole, rest = divmod(numerator * 100, denominator)
-    if 2 * rest >= denominator:
-        whole += 1
-    return (Decimal(whole) / 100).quantize(_CENT)
+    """`numerator / denominator` m² (denominator > 0) to 0.01 m², half up."""
+    return round_half_up(Fraction(numerator, denominator), 2)
 
 
 def to_square_metres(text: str, unit: str) -> Decimal:
@@ -360,7 +431,12 @@ class StatedArea:
 
     value: Decimal
     unit: str
-    square_metres: Decimal
+    square_metres: Decimal  # rounded to 0.01 m², for display and the bounds check only
+
+    @property
+    def exact_m2(self) -> Fraction:
+        """The area in m², exactly (2 亩 = 4000/3 m²): what every quantity is computed from."""
+        return exact(self.value) * AREA_UNITS[self.unit]
 
     def __str__(self) -> str:
         return f"{_plain_text(self.value) if self.value else '0'} {self.unit}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from landrules.api import Verdict, parcel_context
@@ -23,9 +24,11 @@ from landrules.evaluate import (
     choose_version,
     decide_versions,
     evaluate_versions,
+    in_force_caveat,
 )
 from landrules.logic import Ambiguity, Unknown
 from landrules.model.parcel import LandUse
+from landrules.model.types import exact_text
 
 SCHEMA_VERSION = 1
 QUANTITY_BASIS = {
@@ -41,6 +44,8 @@ def _label(model: Any) -> dict[str, str]:
 def _value(value: Any) -> Any:
     if isinstance(value, bool):
         return value
+    if isinstance(value, Fraction):
+        return exact_text(value)  # exact: "1333.5", or "4000/3" where no decimal ends
     if isinstance(value, Decimal):
         return (
             format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
@@ -94,6 +99,33 @@ def quantity_data(q: Quantity) -> dict[str, Any]:
     }
 
 
+def covers_data(pv: ProvisionVerdict) -> dict[str, Any] | None:
+    """The area the outcome concerns: its value only where the provision applies, or (marked
+    `if_it_applies`) needs review; for does not apply and undetermined the value is null and
+    `withheld` names the outcome, so nobody sums an area no waiver concerns."""
+    if pv.covered is None:
+        return None
+    data = quantity_data(pv.covered)
+    return _shown_or_withheld(pv, data, "display")
+
+
+def _shown_or_withheld(pv: ProvisionVerdict, data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    if pv.quantity_shown:
+        data["if_it_applies"] = pv.outcome.value == "needs_review"
+        data["withheld"] = None
+    else:
+        for key in ("value", *keys):
+            data[key] = None
+        data["if_it_applies"] = False
+        data["withheld"] = pv.outcome.value
+    return data
+
+
+def caveat_data(pv: ProvisionVerdict) -> dict[str, str] | None:
+    """The in-force caveat that goes on the outcome's own line (`evaluate.in_force_caveat`)."""
+    return {"zh": pv.caveat.zh, "en": pv.caveat.en} if pv.caveat is not None else None
+
+
 def provision_data(pv: ProvisionVerdict) -> dict[str, Any]:
     p = pv.provision
     return {
@@ -101,6 +133,7 @@ def provision_data(pv: ProvisionVerdict) -> dict[str, Any]:
         "title": _label(p.title),
         "citation": p.citation.model_dump(exclude_none=True),
         "outcome": pv.outcome.value,
+        "in_force_caveat": caveat_data(pv),
         "outcome_kind": p.outcome.kind,
         "outcome_label": _label(p.outcome.label),
         "outcome_quote": p.outcome.quote,
@@ -124,7 +157,7 @@ def provision_data(pv: ProvisionVerdict) -> dict[str, Any]:
             }
             for f in pv.pending
         ],
-        "covers": quantity_data(pv.covered) if pv.covered else None,
+        "covers": covers_data(pv),
         "quantities": [quantity_data(q) for q in pv.quantities],
         "conditions": step_data(pv.root),
         "advisories": [
@@ -204,6 +237,7 @@ def _decided_provision(versions: list[Any], ctx: Any, on: Any) -> dict[str, Any]
     provision = chosen.provision
     covers = provision.outcome.covers
     covered = ctx.get(covers) if covers else None
+    caveat = in_force_caveat(provision, on, outcome)
     ambiguities = []
     if root == TRUE and isinstance(covered, Span):
         ambiguities.append(covered.ambiguity.id)
@@ -212,11 +246,12 @@ def _decided_provision(versions: list[Any], ctx: Any, on: Any) -> dict[str, Any]
     return {
         "id": provision.id,
         "outcome": outcome.value,
+        "in_force_caveat": {"zh": caveat.zh, "en": caveat.en} if caveat is not None else None,
         "missing_facts": [],
         "ambiguities": ambiguities,
         "reviews": [rid for rid, place in layout.reviews if trace[place] in TRIGGERED],
         "not_checked": [rid for rid, place in layout.reviews if trace[place] == MISSING],
-        "covers": _brief_quantity(covers, covered) if covers else None,
+        "covers": _brief_quantity(covers, covered, outcome.value) if covers else None,
         "quantities": {q: _brief_value(ctx.get(q)) for q in provision.quantities},
         "conditions": {cid: _RESULT_WORDS[trace[place]] for cid, place in layout.tree},
         "version": state,
@@ -227,8 +262,16 @@ def _brief_value(value: Any) -> Any:
     return None if isinstance(value, Unknown) else _value(value)
 
 
-def _brief_quantity(name: str, value: Any) -> dict[str, Any]:
-    return {"name": name, "unit": DERIVATIONS[name].unit, "value": _brief_value(value)}
+def _brief_quantity(name: str, value: Any, outcome: str) -> dict[str, Any]:
+    """As `covers_data`: the value only for applies, or needs review marked `if_it_applies`."""
+    shown = outcome in ("applies", "needs_review")
+    return {
+        "name": name,
+        "unit": DERIVATIONS[name].unit,
+        "value": _brief_value(value) if shown else None,
+        "if_it_applies": outcome == "needs_review",
+        "withheld": None if shown else outcome,
+    }
 
 
 def brief_data(verdict: Verdict) -> dict[str, Any]:
@@ -255,11 +298,14 @@ def _brief_provision(pv: ProvisionVerdict) -> dict[str, Any]:
     return {
         "id": pv.provision.id,
         "outcome": pv.outcome.value,
+        "in_force_caveat": caveat_data(pv),
         "missing_facts": list(pv.missing),
         "ambiguities": [a.id for a in pv.ambiguities],
         "reviews": [f.review.id for f in pv.triggered],
         "not_checked": [f.review.id for f in pv.pending],
-        "covers": _brief_quantity(covered.name, covered.value) if covered else None,
+        "covers": _brief_quantity(covered.name, covered.value, pv.outcome.value)
+        if covered
+        else None,
         "quantities": {q.name: _brief_value(q.value) for q in pv.quantities},
         "conditions": {step.condition.id: step.result.value for step in pv.root.walk()},
         "version": pv.version.state if pv.version is not None else None,

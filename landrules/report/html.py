@@ -171,10 +171,11 @@ def _provision_html(verdict: Verdict, pv: ProvisionVerdict, lang: Lang) -> str:
 
     p = pv.provision
     outcome = pv.outcome.value
+    caveat = t("tree.caveat", lang, text=getattr(pv.caveat, lang)) if pv.caveat else ""
     parts = [
         f'<details open><summary><b>{escape(p.id)}</b> <span class="o-{outcome}">'
-        f"{escape(outcome_text(outcome, lang))}</span> — {escape(str(getattr(p.title, lang)))}"
-        f"</summary>",
+        f"{escape(outcome_text(outcome, lang))}</span>{escape(caveat)} — "
+        f"{escape(str(getattr(p.title, lang)))}</summary>",
         f'<p>{escape(str(getattr(p.outcome.label, lang)))} <q class="quote">「'
         f"{escape(p.outcome.quote)}」</q></p>",
         f"<p>{escape(t('report.conditions', lang))}</p>",

@@ -85,9 +85,11 @@ def render_markdown(report: Report) -> str:
         lines += ["", f"### {entry.label}"]
         for pv in entry.verdict.provisions:
             p = pv.provision
+            caveat = t("tree.caveat", lang, text=getattr(pv.caveat, lang)) if pv.caveat else ""
             lines += [
                 "",
-                f"**{p.id} {outcome_text(pv.outcome.value, lang)}** — {getattr(p.title, lang)}",
+                f"**{p.id} {outcome_text(pv.outcome.value, lang)}**{caveat} — "
+                f"{getattr(p.title, lang)}",
                 "",
             ]
             for child in pv.root.children:

@@ -18,12 +18,13 @@ import csv
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any
 
 from landrules.batch import Result, Summary
 from landrules.i18n import t
+from landrules.model.types import round_half_up
 from landrules.registers import VERDICT_PREFIXES
 
 __all__ = ["CsvWriter", "GeoJsonWriter", "ProvisionColumns", "make_writer"]
@@ -62,23 +63,54 @@ def _quantity_name(unit: str | None) -> str:
     return "area_m2" if unit == "m²" else "value"
 
 
-def _quantity(provision: Mapping[str, Any]) -> Any:
-    """The covered quantity's value: exact decimal text, a `low..high` span, or None."""
+def _rounded(text: str) -> str:
+    """An exact quantity's text (`1333.5`, `4000/3`) rounded once, half up, to 0.01, to show."""
+    return format(round_half_up(Fraction(text), 2), "f")
+
+
+def _quantity(provision: Mapping[str, Any], *, if_it_applies: bool = False) -> Any:
+    """The covered quantity, rounded once for display, or a `low..high` span; None where it is
+    withheld (does not apply, undetermined) or belongs to the other column: the area column is
+    for applies only, the `_if_it_applies` column for needs review."""
     covers = provision.get("covers")
-    value = covers.get("value") if covers else None
+    if not covers or bool(covers.get("if_it_applies")) != if_it_applies:
+        return None
+    value = covers.get("value")
     if isinstance(value, dict):
-        return f"{value['low']}..{value['high']}"
-    return value
+        return f"{_rounded(value['low'])}..{_rounded(value['high'])}"
+    return _rounded(value) if isinstance(value, str) else None
 
 
-def _number(value: Any) -> float | None:
-    """Exact decimal text as a JSON number (QGIS grades by numbers); a span or none is null."""
-    if not isinstance(value, str):
+class _Number(str):
+    """Decimal text written into JSON as a number, digit for digit (never through float)."""
+
+
+def _number(value: Any) -> _Number | None:
+    """Decimal text as a JSON number (QGIS grades by numbers); a span or none is null."""
+    if not isinstance(value, str) or ".." in value:
         return None
-    try:
-        return float(Decimal(value))
-    except ArithmeticError:
-        return None
+    return _Number(value)
+
+
+def _json(value: Any) -> str:
+    """`json.dumps`, but a `_Number` (anywhere in a properties mapping) is its digits unquoted."""
+    if isinstance(value, _Number):
+        return str(value)
+    if isinstance(value, dict) and any(isinstance(v, _Number) for v in value.values()):
+        items = (f"{json.dumps(k, ensure_ascii=False)}: {_json(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _caveat(provision: Mapping[str, Any]) -> str:
+    caveat = provision.get("in_force_caveat")
+    return str(pick_label(caveat)) if caveat else ""
+
+
+def pick_label(label: Mapping[str, str]) -> str:
+    from landrules.i18n import current_lang
+
+    return label.get(current_lang()) or label.get("en") or ""
 
 
 def _errors(result: Result) -> str:
@@ -145,8 +177,10 @@ class CsvWriter:
         names = list(self.columns)
         for p in self.provisions:
             names.append(f"landrules.{p.id}.outcome")
+            names.append(f"landrules.{p.id}.caveat")
             if p.quantity:
                 names.append(f"landrules.{p.id}.{p.quantity}")
+                names.append(f"landrules.{p.id}.{p.quantity}_if_it_applies")
             names.append(f"landrules.{p.id}.missing")
         names += ["landrules.source", "landrules.errors"]
         if self.bom and _needs_bom(self.out):
@@ -171,8 +205,10 @@ class CsvWriter:
         for p in self.provisions:
             found = by_id.get(p.id)
             row.append(found["outcome"] if found else "")
+            row.append(_caveat(found) if found else "")
             if p.quantity:
                 row.append(_cell(_quantity(found)) if found else "")
+                row.append(_cell(_quantity(found, if_it_applies=True)) if found else "")
             row.append(";".join(found["missing_facts"]) if found else "")
         row += [result.item.label, _errors(result) if not result.ok else ""]
         self.writer.writerow(row)
@@ -234,14 +270,19 @@ class GeoJsonWriter:
         for p in provisions:
             key = f"landrules_{p['id']}"
             properties[f"{key}_outcome"] = p["outcome"]
+            properties[f"{key}_caveat"] = _caveat(p) or None
             if p.get("covers"):
-                value = p["covers"]["value"]
                 name = _quantity_name(p["covers"]["unit"])
-                properties[f"{key}_{name}"] = _number(value)
+                properties[f"{key}_{name}"] = _number(_quantity(p))
+                properties[f"{key}_{name}_if_it_applies"] = _number(
+                    _quantity(p, if_it_applies=True)
+                )
             properties[f"{key}_missing"] = ";".join(p["missing_facts"])
         properties["landrules_errors"] = _errors(result) if not result.ok else None
-        feature = {"type": "Feature", "geometry": result.item.geometry, "properties": properties}
-        self.out.write(("" if self.first else ",\n") + json.dumps(feature, ensure_ascii=False))
+        geometry = json.dumps(result.item.geometry, ensure_ascii=False)
+        props = _json(properties)
+        feature = f'{{"type": "Feature", "geometry": {geometry}, "properties": {props}}}'
+        self.out.write(("" if self.first else ",\n") + feature)
         self.first = False
 
     def finish(self, summary: Summary) -> None:

@@ -123,6 +123,8 @@ def provision_tree(parent: Node, pv: ProvisionVerdict, lang: Lang | None = None)
     head = Label()
     head.append(f"{p.id} ", style="bold")
     head.append(outcome_word(pv.outcome, lang), style=_OUTCOME_STYLE[pv.outcome])
+    if pv.caveat is not None:  # on the outcome's own line, not in a footer
+        head.append(t("tree.caveat", lang, text=pick(pv.caveat, lang)), style="yellow")
     head.append(t("tree.title", lang, title=pick(p.title, lang)))
     node = parent.add(head)
     kind = t(f"kind.{p.outcome.kind}", lang)
@@ -139,16 +141,24 @@ def provision_tree(parent: Node, pv: ProvisionVerdict, lang: Lang | None = None)
         _step_node(conditions, child, lang)
     if pv.quantities or pv.covered:
         q_node = node.add(Label(t("tree.quantities", lang)))
-        covered_name = pv.covered.name if pv.covered else None
+        # the area concerned only where it applies, or marked "if it applies" (needs review)
+        shown = pv.covered is not None and pv.quantity_shown
+        suffix = "" if pv.outcome is Outcome.APPLIES else "_if_it_applies"
+        covered_name = pv.covered.name if pv.covered and shown else None
+        named: set[str] = set()  # facts an earlier "not computed" line already asks for
         for q in pv.quantities:
+            if isinstance(q.value, Unknown) and set(q.value.missing) <= named:
+                continue  # it would only repeat what the lines above need
             if _worth_showing(q.name, q.value):
+                if isinstance(q.value, Unknown):
+                    named.update(q.value.missing)
                 line = quantity_line(q.name, q.value, lang)
                 if q.name == covered_name:
-                    line += t("tree.covered_mark", lang, kind=kind)
+                    line += t(f"tree.covered_mark{suffix}", lang, kind=kind)
                 q_node.add(Label(line))
-        if pv.covered and covered_name not in {q.name for q in pv.quantities}:
+        if pv.covered and shown and covered_name not in {q.name for q in pv.quantities}:
             covered = quantity_line(pv.covered.name, pv.covered.value, lang)
-            q_node.add(Label(t("tree.covered", lang, kind=kind, line=covered)))
+            q_node.add(Label(t(f"tree.covered{suffix}", lang, kind=kind, line=covered)))
     if pv.outcome is Outcome.UNDETERMINED:
         todo = node.add(Label(t("tree.missing_facts", lang), style="yellow"))
         for name in pv.missing:
