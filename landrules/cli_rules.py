@@ -26,6 +26,18 @@ class ReportFormat(str, Enum):
     sarif = "sarif"
 
 
+def _write(output_format: ReportFormat, text: str) -> None:
+    """Print a report; JSON and XML are escaped, not given look-alikes, on a legacy console."""
+    from landrules.console import data_stream
+
+    kind = {"json": "json", "sarif": "json", "junit": "xml"}.get(output_format.value)
+    if kind is None:
+        sys.stdout.write(text)
+        return
+    with data_stream(kind) as out:
+        out.write(text)
+
+
 RulesArg = Annotated[
     Optional[list[Path]],  # noqa: UP045 - typer needs Optional on 3.10
     typer.Argument(
@@ -75,7 +87,7 @@ def validate(
             source = read_pack(directory)
             files += 1 + len(source.files)
             problems.extend(run_checks(source))
-        sys.stdout.write(RENDERERS[output_format.value](problems, files))
+        _write(output_format, RENDERERS[output_format.value](problems, files))
         errors = any(p.severity == "error" for p in problems)
         raise typer.Exit(ExitCode.GATING if errors else ExitCode.OK)
 
@@ -114,7 +126,7 @@ def test(
                 raise typer.Exit(ExitCode.RULES_ERROR) from None
             reports.append(run_pack(pack))
         data = results_data(reports, min_coverage)
-        sys.stdout.write(TEST_RENDERERS[output_format.value](data))
+        _write(output_format, TEST_RENDERERS[output_format.value](data))
         failed = data["summary"]["failed"] or data["problems"]
         low = min_coverage is not None and data["coverage"]["percent"] < min_coverage
         raise typer.Exit(ExitCode.GATING if failed or low else ExitCode.OK)
