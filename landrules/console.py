@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import IO, Any
+from typing import Any, TextIO
 
 GLYPHS: dict[str, tuple[str, ...]] = {
     "✓": ("√", "v"),
@@ -117,7 +117,7 @@ class GlyphStream(io.TextIOBase):
     does) write through it too; everything else (`isatty`, `fileno`, `encoding`) is the stream's.
     """
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: TextIO) -> None:
         super().__init__()
         self.stream = stream
         self.table = glyph_table(stream.encoding)
@@ -176,7 +176,7 @@ def prepare_streams() -> None:
 
 
 @contextmanager
-def data_stream(kind: str) -> Iterator[IO[str]]:
+def data_stream(kind: str) -> Iterator[TextIO]:
     """Standard output for machine-readable text (`kind` "json" or "xml"): the real stream,
     without stand-ins, escaping what its encoding lacks the format's own way."""
     stream = sys.stdout
