@@ -39,13 +39,10 @@ def atomic_output(
 ) -> Iterator[IO[str]]:
     """Write to a temporary file beside `path`, then rename it over `path` on success.
 
-    No `path` is standard output; `data` ("json", "xml", "csv") marks machine-readable text,
-    which gets no look-alike glyphs on a legacy console (`console.data_stream`).
-
     A path that exists but is not a regular file (`/dev/null`, a named pipe) is written in place:
     renaming over it would replace the device or pipe with a file.
     """
-    if path is None:
+    if path is None:  # `data` ("json", "xml", "csv"): no look-alike glyphs on a legacy console
         if data is None:
             yield sys.stdout
         else:
