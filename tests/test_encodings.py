@@ -214,3 +214,31 @@ def _check(encoding: str, lang: str, runs: list[Run], work: Path) -> None:
     assert written.startswith(b"\xef\xbb\xbf") and written.decode("utf-8-sig")
     assert "m²" in (work / "out.json").read_text("utf-8")
     assert QUOTE in (work / "report.html").read_text("utf-8")
+
+
+def test_each_encoding_gets_stand_ins_it_can_hold_and_ascii_always_has_one() -> None:
+    from landrules.console import GLYPHS, glyph_table
+
+    assert glyph_table("gbk") == {ord("✓"): "√", ord("✗"): "×", ord("²"): "2"}
+    assert glyph_table("gb18030") == {}
+    for stand_ins in GLYPHS.values():
+        assert stand_ins[-1].isascii()
+    for encoding in ENCODINGS:
+        for glyph, stand_in in glyph_table(encoding).items():
+            stand_in.encode(encoding)  # never raises
+            assert stand_in in GLYPHS[chr(glyph)]
+
+
+def test_a_write_is_never_half_done_whatever_it_holds() -> None:
+    """The stand-ins are applied before the bytes are written; what is left is escaped."""
+    from landrules.console import GlyphStream, _prepare
+
+    raw = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    stream = _prepare(raw)
+    assert isinstance(stream, GlyphStream) and not hasattr(stream, "buffer")
+    stream.write("✓ 「现有」 m² ← 😀\n")
+    stream.flush()
+    written = raw.buffer.getvalue().decode("ascii")  # type: ignore[attr-defined]
+    assert written == 'v "\\u73b0\\u6709" m2 <- \\ud83d\\ude00\n'
+    with pytest.raises(TypeError):
+        stream.write(b"bytes")  # click must see a text stream, not a binary one
