@@ -157,12 +157,14 @@ def _prepare(stream: Any) -> Any:
     encoding = getattr(stream, "encoding", None)
     if stream is None or not encoding or isinstance(stream, GlyphStream):
         return stream
+    reconfigure = getattr(stream, "reconfigure", None)
     try:
         if is_utf(encoding):
+            if reconfigure is not None and stream.errors == "strict":
+                reconfigure(errors=ESCAPE)  # a file name in another encoding (Linux) is escaped
             return stream
     except LookupError:
         return stream
-    reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None:
         stream.flush()
         reconfigure(errors=ESCAPE)

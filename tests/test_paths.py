@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import CliResult
 from register_fixtures import flat_examples, write_xlsx
 
@@ -100,3 +101,16 @@ def test_every_output_goes_into_a_chinese_folder_with_a_space(tmp_path: Path, ru
     assert (out / "新 宗地.yaml").read_text("utf-8").startswith("#")
     assert any((out / "模式 文件").glob("*.json")) and any((out / "规则 文档").glob("*.md"))
     assert (out / "排除 后.jsonl").read_text("utf-8") == ""  # the folder's only YAML excluded
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux keeps file names as raw bytes")
+def test_a_file_name_in_gbk_bytes_on_linux_is_shown_escaped(tmp_path: Path) -> None:
+    """A zip made on Chinese Windows unpacks on Linux with GBK-encoded names, which Python reads
+    as lone surrogates: a UTF-8 output shows them as escapes instead of failing with exit 5."""
+    folder = tmp_path / "unzipped"
+    folder.mkdir()
+    name = os.fsdecode("宗地一号.yaml".encode("gbk"))
+    shutil.copyfile(EXAMPLE, folder / name)
+    code, out, err = _landrules(["check", "unzipped"], tmp_path, "utf-8")
+    assert code == 0, err
+    assert out.startswith("unzipped/\\udc") and "P1 applies" in out
