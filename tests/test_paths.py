@@ -51,7 +51,7 @@ def _office(tmp_path: Path) -> Path:
 
 def test_a_yaml_in_a_chinese_folder_with_a_space_on_a_gbk_console(tmp_path: Path) -> None:
     office = _office(tmp_path)
-    yaml_file = f"{FOLDER}/厂区 一号.yaml"
+    yaml_file = str(Path(FOLDER, "厂区 一号.yaml"))  # with the system's separator, as shown
     code, out, err = _landrules(["check", yaml_file], office, "gbk")
     assert (code, err) == (0, ""), err
     assert out.startswith(f"{yaml_file} — 宁波某某机械有限公司厂区")
@@ -65,7 +65,7 @@ def test_a_yaml_in_a_chinese_folder_with_a_space_on_a_gbk_console(tmp_path: Path
 
 def test_a_register_named_in_chinese_with_full_width_brackets(tmp_path: Path) -> None:
     office = _office(tmp_path)
-    register = f"{FOLDER}/{REGISTER}"
+    register = str(Path(FOLDER, REGISTER))
     target = f"{OUT}/汇总（2024年） 结果.csv"
     code, out, err = _landrules(["check", register, "-f", "csv", "-o", target], office, "gbk")
     assert code == 0, err
