@@ -8,7 +8,7 @@ before anything is written: a glyph the encoding cannot hold becomes the first s
 is still unencodable (Chinese on an ASCII console) is written as a visible `\\uXXXX` escape,
 never dropped and never a crash.
 
-Machine-readable output (JSON, XML) to such a stream gets no stand-ins, which would change its
+Machine-readable output (JSON, XML, CSV) to such a stream gets no stand-ins, which would change its
 values: `data_stream` escapes the format's own way (`\\u2713` in JSON; XML, which declares
 UTF-8, is written as ASCII with `&#10003;` references, which UTF-8 readers read the same).
 Files written with `--output` never pass through here: they keep their documented encodings.
@@ -29,7 +29,6 @@ GLYPHS: dict[str, tuple[str, ...]] = {
     "✗": ("×", "x"),
     "×": ("x",),
     "√": ("v",),
-    "？": ("?",),
     "├": ("+",),
     "└": ("`",),
     "│": ("|",),
@@ -37,7 +36,6 @@ GLYPHS: dict[str, tuple[str, ...]] = {
     "「": ('"',),
     "」": ('"',),
     "²": ("2",),
-    "㎡": ("m²", "m2"),
     "←": ("<-",),
     "→": ("->",),
     "—": ("--",),
@@ -51,19 +49,11 @@ GLYPHS: dict[str, tuple[str, ...]] = {
     "’": ("'",),
     "“": ('"',),
     "”": ('"',),
-    "〔": ("[",),
-    "〕": ("]",),
-    "（": ("(",),
-    "）": (")",),
-    "：": (":",),
-    "，": (",",),
-    "；": (";",),
-    "。": (".",),
-    "、": (",",),
-    "　": (" ",),
 }
-"""Every non-ASCII glyph landrules itself writes around the data, with stand-ins, best first.
-The last stand-in of each is ASCII, so every ASCII-compatible encoding has one."""
+"""Every non-ASCII glyph landrules itself draws around the data, with stand-ins, best first; the
+last is ASCII, so every ASCII-compatible encoding has one. Characters people write (full-width
+punctuation and digits, Chinese) are not here: an error quoting a full-width colon must not show
+an ASCII one, so where the encoding lacks them they are escaped, never given look-alikes."""
 
 ESCAPE = "landrules-escape"
 """The last-resort error handler: `\\uXXXX` (a surrogate pair beyond U+FFFF), valid in JSON."""
