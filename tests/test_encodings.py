@@ -196,6 +196,9 @@ def _check(encoding: str, lang: str, runs: list[Run], work: Path) -> None:
     for kind in ("parcel", "registers"):
         bad = next(r for r in runs if str(BAD / kind) in r.args[-1])
         assert all(f"{p.name}:" in bad.stderr for p in (BAD / kind).iterdir()), bad.stderr
+        if kind == "parcel" and lang == "en":  # what people wrote is never given a look-alike
+            colon = "：" if encoding in HOLDS_CHINESE else "\\uff1a"
+            assert f"a full-width colon '{colon}' does not separate" in bad.stderr
     tree = by_args[f"check {ROOT / 'examples'} --detail"].stdout
     assert tree.count("+-- ") > 100
     assert all(str(path) in tree for path in EXAMPLES)
