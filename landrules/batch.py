@@ -8,6 +8,7 @@ record outlives it, so the stream can run through a process pool unchanged.
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -318,6 +319,22 @@ def _work(
     return results
 
 
+START_METHOD_ENV = "LANDRULES_MP_START"
+"""For tests: the start method of the worker processes (`spawn` runs here what Windows runs)."""
+
+
+def start_method() -> str:
+    """fork where the platform has it (workers inherit the compiled pack), else spawn (Windows),
+    unless LANDRULES_MP_START names another method this platform has (tests force spawn)."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    wanted = os.environ.get(START_METHOD_ENV, "")
+    if wanted in methods:
+        return wanted
+    return "fork" if "fork" in methods else "spawn"
+
+
 def run_parallel(
     pack: Any,
     items: Iterable[Item],
@@ -359,8 +376,7 @@ def run_parallel(
 
     global _WORKER_PACK
     _WORKER_PACK = pack
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = multiprocessing.get_context(start_method())
     whole = itertools.chain(head, iterator)
     chunks = iter(lambda: list(itertools.islice(whole, chunk)), [])
     with ProcessPoolExecutor(

@@ -335,7 +335,8 @@ def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
     except InputError as err:
         typer.echo(str(err), err=True)
         return ExitCode.INPUT_ERROR
-    with atomic_output(options.output) as out:
+    data = "json" if options.output_format is Format.json else None
+    with atomic_output(options.output, data=data) as out:
         if options.output_format is Format.json:
             import json
 
@@ -380,7 +381,8 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
             raise _fail(f"landrules: {err}", ExitCode.USAGE) from None  # message: registers.py
     newline = "" if options.output_format is Format.csv else None
     encoding = "utf-8-sig" if options.output_format is Format.csv else "utf-8"
-    with atomic_output(options.output, encoding=encoding, newline=newline) as out:
+    data = _DATA.get(options.output_format)
+    with atomic_output(options.output, encoding=encoding, newline=newline, data=data) as out:
         if fmt in ("github", "junit", "sarif"):
             from landrules.report.checkci import CiWriter
 
@@ -412,6 +414,17 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     return _gating(options, seen)
 
 
+_DATA = {
+    Format.json: "json",
+    Format.jsonl: "json",
+    Format.geojson: "json",
+    Format.sarif: "json",
+    Format.junit: "xml",
+    Format.csv: "csv",
+}
+"""Machine-readable formats: on a legacy console they are escaped, never given look-alikes."""
+
+
 def _record(fmt: str, detail: bool) -> str:
     """What each result carries (batch.RECORDS): a text line needs the outcomes; JSON, CSV and
     GeoJSON the brief record, JSON the full one with --detail; CI findings quote the labels."""
@@ -427,6 +440,9 @@ def main() -> None:
     if sys.argv[1:] in (["--version"], ["-V"]):
         sys.stdout.write(f"landrules {__version__}\n")
         return
+    from landrules.console import prepare_streams
+
+    prepare_streams()  # a GBK or ASCII console gets stand-ins for the glyphs it lacks
     try:
         app(prog_name="landrules")
     except BrokenPipeError:  # `landrules check … | head`: the reader left; that is not an error

@@ -26,6 +26,18 @@ class ReportFormat(str, Enum):
     sarif = "sarif"
 
 
+def _write(output_format: ReportFormat, text: str) -> None:
+    """Print a report; JSON and XML are escaped, not given look-alikes, on a legacy console."""
+    from landrules.console import data_stream
+
+    kind = {"json": "json", "sarif": "json", "junit": "xml"}.get(output_format.value)
+    if kind is None:
+        sys.stdout.write(text)
+        return
+    with data_stream(kind) as out:
+        out.write(text)
+
+
 RulesArg = Annotated[
     Optional[list[Path]],  # noqa: UP045 - typer needs Optional on 3.10
     typer.Argument(
@@ -109,7 +121,9 @@ def validate(
             standing, silenced = findings(source)
             problems.extend(standing)
             suppressed.extend(silenced)
-        sys.stdout.write(RENDERERS[output_format.value](problems, files, suppressed=suppressed))
+        _write(
+            output_format, RENDERERS[output_format.value](problems, files, suppressed=suppressed)
+        )
         errors = any(p.severity == "error" for p in problems)
         raise typer.Exit(ExitCode.GATING if errors else ExitCode.OK)
 
@@ -152,7 +166,7 @@ def test(
             _say_pack(directory, pack.meta, output_format is not ReportFormat.text)
             reports.append(run_pack(pack))
         data = results_data(reports, min_coverage)
-        sys.stdout.write(TEST_RENDERERS[output_format.value](data))
+        _write(output_format, TEST_RENDERERS[output_format.value](data))
         failed = data["summary"]["failed"] or data["problems"]
         low = min_coverage is not None and data["coverage"]["percent"] < min_coverage
         raise typer.Exit(ExitCode.GATING if failed or low else ExitCode.OK)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import string
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -20,14 +21,33 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
 def resolve_lang(option: str | None = None) -> Lang:
-    """`--lang` if given, else the locale (LC_ALL, LC_MESSAGES, LANG; zh_* is Chinese)."""
+    """`--lang` if given, else the locale (LC_ALL, LC_MESSAGES, LANG; zh_* is Chinese), else on
+    Windows, where those variables are rarely set, the user's display language."""
     if option in LANGS:
         return option  # type: ignore[return-value]
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name)
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+    return windows_ui_lang() or "en"
+
+
+_LANG_CHINESE = 0x04
+"""The primary language of every Chinese LANGID (zh-CN 0x0804, zh-TW 0x0404, zh-HK 0x0C04, ...)."""
+
+
+def windows_ui_lang() -> Lang | None:
+    """The Windows user's UI language (GetUserDefaultUILanguage): zh for a Chinese LANGID, else
+    en; None off Windows or when it cannot be read."""
+    if sys.platform != "win32":
+        return None
+    try:
+        import ctypes
+
+        langid = int(ctypes.windll.kernel32.GetUserDefaultUILanguage())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError, TypeError):
+        return None
+    return "zh" if langid & 0x3FF == _LANG_CHINESE else "en"
 
 
 @cache

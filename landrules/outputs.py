@@ -31,15 +31,25 @@ def ensure_writable(path: Path) -> None:
 
 @contextmanager
 def atomic_output(
-    path: Path | None, *, encoding: str = "utf-8", newline: str | None = None
+    path: Path | None,
+    *,
+    encoding: str = "utf-8",
+    newline: str | None = None,
+    data: str | None = None,
 ) -> Iterator[IO[str]]:
     """Write to a temporary file beside `path`, then rename it over `path` on success.
 
     A path that exists but is not a regular file (`/dev/null`, a named pipe) is written in place:
     renaming over it would replace the device or pipe with a file.
     """
-    if path is None:
-        yield sys.stdout
+    if path is None:  # `data` ("json", "xml", "csv"): no look-alike glyphs on a legacy console
+        if data is None:
+            yield sys.stdout
+        else:
+            from landrules.console import data_stream
+
+            with data_stream(data) as stream:
+                yield stream
         return
     if path.exists() and not path.is_file():
         with path.open("w", encoding=encoding, newline=newline) as stream:

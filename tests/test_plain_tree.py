@@ -169,3 +169,31 @@ def test_a_rich_without_its_private_wrap_helper_still_prints_the_tree(
     written = io.StringIO()
     write_verdicts([verdict], written)
     assert written.getvalue() == expected.getvalue()
+
+
+class _Encoded(io.TextIOWrapper):
+    """An output in a legacy code page, as a pipe or redirect on Chinese Windows has."""
+
+    def __init__(self, encoding: str) -> None:
+        super().__init__(io.BytesIO(), encoding=encoding, errors="backslashreplace")
+
+    def text(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode(self.encoding)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "cp1252"])
+def test_an_output_that_is_not_utf_gets_the_ascii_guides_rich_draws(
+    pack, encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "90")
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    for path in EXAMPLES:
+        verdict = check_file(pack, path)
+        by_rich, by_us = _Encoded(encoding), _Encoded(encoding)
+        print_verdicts([verdict], make_console(by_rich))
+        assert plain_width(by_us) == 90
+        write_verdicts([verdict], by_us)
+        assert by_us.text() == by_rich.text(), path.name
+        assert "+-- " in by_us.text() and "├" not in by_us.text()

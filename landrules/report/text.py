@@ -16,7 +16,7 @@ from landrules.facts import fact_title
 from landrules.i18n import Lang, current_lang, pick, t
 from landrules.logic import Tri, Unknown
 from landrules.model.parcel import LandUse
-from landrules.report.tree import Label, Node, draw_plain, plain_width
+from landrules.report.tree import Label, Node, ascii_only, draw_plain, plain_width
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -238,10 +238,11 @@ def write_verdicts(verdicts: list[Verdict], file: IO[str], lang: Lang | None = N
     """What `print_verdicts` on `make_console(file)` writes, byte for byte; rich's console is
     loaded only if the output is a terminal or colour is forced (see `report.tree`)."""
     width = plain_width(file)
+    ascii_guides = ascii_only(file)
     console: Console | None = None
     for verdict in verdicts:
         tree = verdict_tree(verdict, lang)
-        drawn = draw_plain(tree, width) if width is not None else None
+        drawn = draw_plain(tree, width, ascii_guides=ascii_guides) if width is not None else None
         if drawn is None:
             console = console or make_console(file)
             console.print(tree)

@@ -74,9 +74,9 @@ class Node:
 
 
 def plain_width(file: IO[str]) -> int | None:
-    """The width rich's `Console(file=file)` would draw at, when it would write plain text
-    with unicode guides; None when it might not (a terminal, forced colour, Jupyter, Windows,
-    a non-UTF encoding, an odd COLUMNS), so that the caller leaves the drawing to rich."""
+    """The width rich's `Console(file=file)` would draw at, when it would write plain text; None
+    when it might not (a terminal, forced colour, Jupyter, Windows, an odd COLUMNS), so that
+    the caller leaves the drawing to rich. A non-UTF encoding gets ASCII guides (`ascii_only`)."""
     if sys.platform == "win32" or hasattr(builtins, "get_ipython"):
         return None
     if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
@@ -86,8 +86,6 @@ def plain_width(file: IO[str]) -> int | None:
         if isatty is None or isatty():
             return None
     except ValueError:
-        return None
-    if not (getattr(file, "encoding", "utf-8") or "utf-8").lower().startswith("utf"):
         return None
     columns = os.environ.get("COLUMNS")
     if columns is not None and columns.isdigit():
@@ -103,21 +101,32 @@ def plain_width(file: IO[str]) -> int | None:
 
 
 _GUIDES = ("    ", "│   ", "├── ", "└── ")
+_ASCII_GUIDES = ("    ", "|   ", "+-- ", "`-- ")
+"""rich's `Tree.ASCII_GUIDES`, which it draws when the output's encoding is not UTF."""
+
+
+def ascii_only(file: IO[str]) -> bool:
+    """What rich's console decides from the output's encoding: only UTF gets box lines."""
+    return not (getattr(file, "encoding", "utf-8") or "utf-8").lower().startswith("utf")
+
+
 _TRAILING_SPACE = re.compile(r"\s+$")
 _MIN_WIDTH = 10
 """Narrower labels (a very narrow terminal) are left to rich."""
 
 
-def draw_plain(root: Node, width: int) -> str | None:
+def draw_plain(root: Node, width: int, *, ascii_guides: bool = False) -> str | None:
     """The tree as rich draws it at `width` cells with no styles, or None if a label holds a
     character rich treats specially (tabs, line breaks, control codes) or this rich lacks the
-    helpers used (`rich._wrap` is not public API: a rich without it draws the tree itself)."""
+    helpers used (`rich._wrap` is not public API: a rich without it draws the tree itself).
+    `ascii_guides` draws the guides rich draws for an output whose encoding is not UTF."""
     try:
         from rich._wrap import divide_line
         from rich.cells import cell_len, set_cell_size
     except ImportError:
         return None
 
+    guides = _ASCII_GUIDES if ascii_guides else _GUIDES
     out: list[str] = []
 
     def wrap(text: str, size: int) -> list[str]:
@@ -142,7 +151,7 @@ def draw_plain(root: Node, width: int) -> str | None:
             out.append(f"{rest if i else first}{line}\n")
         last = len(node.children) - 1
         for i, child in enumerate(node.children):
-            fork, down = (_GUIDES[3], _GUIDES[0]) if i == last else (_GUIDES[2], _GUIDES[1])
+            fork, down = (guides[3], guides[0]) if i == last else (guides[2], guides[1])
             if not draw(child, lead + fork, lead + down, lead + down, depth + 1):
                 return False
         return True
