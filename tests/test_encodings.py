@@ -86,15 +86,16 @@ def _plan(work: Path, lang: str) -> list[Run]:
         return runs
     runs += [Run(["check", str(ROOT / "examples"), "-f", fmt], 0) for fmt in FORMATS]
     runs += [
-        Run(["validate"], 0),
-        Run(["test"], 0),
-        Run(["validate", "-f", "sarif"], 0),
-        Run(["test", "-f", "junit"], 0),
+        # the shipped pack named: with no path, validate/test check the pack in the current folder
+        Run(["validate", str(PACK)], 0),
+        Run(["test", str(PACK)], 0),
+        Run(["validate", str(PACK), "-f", "sarif"], 0),
+        Run(["test", str(PACK), "-f", "junit"], 0),
         Run(["new", str(work / "new.yaml")], 0),
         Run(["ask", "-o", str(work / "asked.yaml")], 0),  # stdin is empty: every answer skipped
         Run(["report", str(ROOT / "examples"), "-o", str(work / "report.html")], 0),
         Run(["schema", "-o", str(work / "schemas")], 0),
-        Run(["docs", "-o", str(work / "docs")], 0),
+        Run(["docs", str(PACK), "-o", str(work / "docs")], 0),
         Run(["check", str(ROOT / "examples"), "-f", "csv", "-o", str(work / "out.csv")], 0),
         Run(["check", str(EXAMPLES[0]), "-f", "json", "-o", str(work / "out.json")], 0),
     ]
