@@ -89,7 +89,7 @@ def test_every_output_goes_into_a_chinese_folder_with_a_space(tmp_path: Path, ru
         ["report", FOLDER, "-o", f"{OUT}/报告 2024.md"],
         ["new", f"{OUT}/新 宗地.yaml"],
         ["schema", "-o", f"{OUT}/模式 文件"],
-        ["docs", "-o", f"{OUT}/规则 文档"],
+        ["docs", str(ROOT / "rules" / "cixi-jingxinjian-2019-13"), "-o", f"{OUT}/规则 文档"],
         ["check", FOLDER, "--exclude", "厂区 *", "-f", "jsonl", "-o", f"{OUT}/排除 后.jsonl"],
     ]
     for args in runs:
