@@ -8,7 +8,7 @@ record outlives it, so the stream can run through a process pool unchanged.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -270,6 +270,9 @@ _WORKER_PACK: Any = None
 
 def _start_worker(rules: Path | None, as_of: Any) -> None:
     global _WORKER_PACK
+    from landrules.interrupts import in_worker
+
+    in_worker()
     if _WORKER_PACK is None:  # with fork the parent's compiled pack is inherited as it is
         from landrules.api import load_rules
 
@@ -316,7 +319,7 @@ def run_parallel(
     record: str = "full",
     chunk: int = CHUNK,
     in_process: int = IN_PROCESS,
-) -> Iterator[Result]:
+) -> Generator[Result, None, None]:
     """Like `run`, over a process pool, results in input order; small inputs stay in-process.
 
     Chunks keep per-task overhead low; at most two chunks per worker are in flight, so memory
@@ -348,12 +351,13 @@ def run_parallel(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     whole = itertools.chain(head, iterator)
     chunks = iter(lambda: list(itertools.islice(whole, chunk)), [])
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         jobs,
         mp_context=context,
         initializer=_start_worker,
         initargs=(rules, getattr(pack, "as_of", None)),
-    ) as pool:
+    )
+    try:
         pending: deque[Any] = deque()
         for part in chunks:
             pending.append(pool.submit(_work, part, encoding, limits, keep, render, record))
@@ -361,3 +365,19 @@ def run_parallel(
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+    except BaseException:  # interrupted, abandoned (GeneratorExit) or failed: no worker outlives it
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _stop(pool: Any) -> None:
+    """End every worker now. `shutdown` alone would let each finish its queued chunks first, and
+    a worker left running after its parent is gone is an orphan a supervisor cannot see."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)

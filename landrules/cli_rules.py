@@ -155,6 +155,7 @@ def docs(
     """Render each pack as Markdown (<pack-id>.md: the clause, every condition with its quote,
     labels, how it is decided, its tests and coverage) and the validate checks (checks.md)."""
     with use_lang(chosen(lang)):
+        from landrules.outputs import OutputError
         from landrules.problems import RulePackError
         from landrules.report.packdocs import checks_markdown, pack_markdown
         from landrules.rulepack import load_pack
@@ -169,21 +170,48 @@ def docs(
                 raise typer.Exit(ExitCode.RULES_ERROR) from None
             pages[f"{pack.id}.md"] = pack_markdown(pack, run_pack(pack))
         stale = False
-        if not check:
-            output.mkdir(parents=True, exist_ok=True)
-        for name, text in pages.items():
-            path = output / name
-            old = path.read_text(encoding="utf-8") if path.exists() else None
-            if check:
-                if old != text:
-                    stale = True
-                    typer.echo(t("cli.stale_docs", path=path, output=output))
-                continue
-            if old != text:
-                with path.open("w", encoding="utf-8", newline="") as f:
-                    f.write(text)
-            typer.echo(t("cli.wrote" if old != text else "cli.unchanged", path=path))
+        try:
+            _write_pages(pages, output, check, _packs(rules))
+        except _Stale:
+            stale = True
+        except OutputError as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(ExitCode.OUTPUT_ERROR) from None
         raise typer.Exit(ExitCode.GATING if stale else ExitCode.OK)
+
+
+class _Stale(Exception):
+    """`docs --check` found a page that differs (after naming every one)."""
+
+
+def _write_pages(pages: dict[str, str], output: Path, check: bool, packs: list[Path]) -> None:
+    """Write (or with `check`, compare) each page; a page is replaced whole, never over a file
+    of a pack being documented."""
+    from landrules.outputs import OutputError, atomic_output, ensure_writable
+
+    stale = False
+    if not check:
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            from landrules.outputs import plain_reason
+
+            raise OutputError(output, plain_reason(err)) from None
+    for name, text in pages.items():
+        path = output / name
+        old = path.read_text(encoding="utf-8") if path.exists() else None
+        if check:
+            if old != text:
+                stale = True
+                typer.echo(t("cli.stale_docs", path=path, output=output))
+            continue
+        if old != text:
+            ensure_writable(path, folders=packs)
+            with atomic_output(path, newline="") as f:
+                f.write(text)
+        typer.echo(t("cli.wrote" if old != text else "cli.unchanged", path=path))
+    if stale:
+        raise _Stale
 
 
 def register(app: typer.Typer) -> None:
