@@ -114,18 +114,19 @@ def check(
         typer.Argument(
             help=help_text("help.check.paths"),
             show_default=False,
+            readable=False,  # an unreadable file is a located input error, not a usage error
         ),
     ],
     rules: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional on 3.10
-        typer.Option("--rules", help=help_text("help.check.rules")),
+        typer.Option("--rules", help=help_text("help.check.rules"), readable=False),
     ] = None,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help=help_text("help.format"))
     ] = Format.text,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help=help_text("help.check.output")),
+        typer.Option("--output", "-o", help=help_text("help.check.output"), readable=False),
     ] = None,
     detail: Annotated[bool, typer.Option("--detail", help=help_text("help.check.detail"))] = False,
     exclude: Annotated[
@@ -134,7 +135,7 @@ def check(
     ] = None,
     mapping: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--mapping", help=help_text("help.check.mapping")),
+        typer.Option("--mapping", help=help_text("help.check.mapping"), readable=False),
     ] = None,
     fail_on: Annotated[
         Optional[list[FailOn]],  # noqa: UP045

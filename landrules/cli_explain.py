@@ -39,7 +39,7 @@ LangOpt = Annotated[
 ]
 RulesOpt = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option("--rules", help=_help("api.help.rules")),
+    typer.Option("--rules", help=_help("api.help.rules"), readable=False),
 ]
 
 
@@ -68,9 +68,12 @@ def _pack(rules: Path | None) -> Any:
 
 def report(
     paths: Annotated[
-        list[Path], typer.Argument(help=_help("report.help.paths"), show_default=False)
+        list[Path],
+        typer.Argument(help=_help("report.help.paths"), show_default=False, readable=False),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help=_help("report.help.output"))],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help=_help("report.help.output"), readable=False)
+    ],
     output_format: Annotated[
         Optional[ReportFormat],  # noqa: UP045
         typer.Option("--format", "-f", help=_help("report.help.format"), show_default=False),
@@ -126,11 +129,13 @@ def _report(
 def ask(
     parcel: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Argument(help=_help("ask.help.parcel"), show_default=False),
+        typer.Argument(help=_help("ask.help.parcel"), show_default=False, readable=False),
     ] = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help=_help("ask.help.output"), show_default=False),
+        typer.Option(
+            "--output", "-o", help=_help("ask.help.output"), show_default=False, readable=False
+        ),
     ] = None,
     rules: RulesOpt = None,
     lang: LangOpt = None,
@@ -200,7 +205,9 @@ def _ask(parcel: Path | None, output: Path | None, rules: Path | None, lang: Lan
 
 
 def new(
-    path: Annotated[Path, typer.Argument(help=_help("new.help.path"), show_default=False)],
+    path: Annotated[
+        Path, typer.Argument(help=_help("new.help.path"), show_default=False, readable=False)
+    ],
     force: Annotated[bool, typer.Option("--force", help=_help("new.help.force"))] = False,
     lang: LangOpt = None,
 ) -> None:

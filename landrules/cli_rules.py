@@ -31,6 +31,7 @@ RulesArg = Annotated[
     typer.Argument(
         help=help_text("help.rules_arg"),
         show_default=False,
+        readable=False,
     ),
 ]
 FormatOption = Annotated[
@@ -122,7 +123,7 @@ def test(
 
 def schema(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help=help_text("help.schema.output"))
+        Path, typer.Option("--output", "-o", help=help_text("help.schema.output"), readable=False)
     ] = Path("schemas"),
     check: Annotated[bool, typer.Option("--check", help=help_text("help.schema.check"))] = False,
     lang: LangOption = None,
@@ -147,7 +148,7 @@ def schema(
 def docs(
     rules: RulesArg = None,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help=help_text("help.docs.output"))
+        Path, typer.Option("--output", "-o", help=help_text("help.docs.output"), readable=False)
     ] = Path("docs/rules"),
     check: Annotated[bool, typer.Option("--check", help=help_text("help.docs.check"))] = False,
     lang: LangOption = None,

@@ -178,6 +178,7 @@ def read_text(
 ) -> str:
     """Read at most `max_bytes` and decode without guessing; a leading BOM is dropped."""
     name = os.fspath(path)
+    _refuse_a_pipe(name)
     try:
         # Unbuffered: a BufferedReader (and a Path) cost more than reading a parcel file.
         # Path("") meant ".", which is still what an empty name opens.
@@ -191,6 +192,21 @@ def read_text(
     if len(raw) > limits.max_bytes:
         raise _error(name, "too-big", _too_big(limits), _hint("too-big"))
     return _decode(raw, name, encoding)
+
+
+def _refuse_a_pipe(name: str) -> None:
+    """A named pipe, socket or device is refused before it is opened: opening a pipe with no
+    writer waits forever. (`/dev/stdin` is read when it is a redirected file, not a pipe.)"""
+    import stat
+
+    try:
+        mode = Path(name or ".").stat().st_mode
+    except OSError:
+        return  # missing, unreadable, a broken link: opening it says which
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "fifo" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+        message = t("input.not_a_file", kind=t(f"input.kind.{kind}"))
+        raise _error(name, "not-a-file", message, t("input.hint.not_a_file"), line=0, col=0)
 
 
 def _too_big(limits: Limits) -> str:
