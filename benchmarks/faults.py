@@ -100,6 +100,13 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "LANG": "C.UTF-8"}
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # renamed or removed meanwhile
+        return 0
+
+
 def _partials(folder: Path, name: str) -> list[str]:
     return sorted(p.name for p in folder.glob(f".{name}.*.partial"))
 
@@ -116,9 +123,17 @@ def _wait(child: subprocess.Popen[bytes], seconds: float) -> bytes:
 
 
 def run_signal(
-    register: Path, folder: Path, jobs: int, signum: int, group: bool, expected: int, fault: str
+    register: Path,
+    folder: Path,
+    jobs: int,
+    signum: int,
+    group: bool,
+    expected: int,
+    fault: str,
+    after_bytes: int = 1,
 ) -> Outcome:
-    """Start a run, wait until it is writing, send the signal, and look at what is left."""
+    """Start a run, wait until it has written `after_bytes` of its report, send the signal, and
+    look at what is left."""
     out = folder / "out.jsonl"
     out.write_bytes(OLD_REPORT)
     args = [*COMMAND, "check", str(register), "--format", "jsonl", "--output", str(out)]
@@ -132,7 +147,7 @@ def run_signal(
     start = time.monotonic()
     try:
         deadline = start + 120
-        while not any(p.stat().st_size > 0 for p in folder.glob(".out.jsonl.*.partial")):
+        while not any(_size(p) >= after_bytes for p in folder.glob(".out.jsonl.*.partial")):
             if child.poll() is not None or time.monotonic() > deadline:
                 break
             time.sleep(0.02)
@@ -239,6 +254,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--jobs", default="1,2")
+    parser.add_argument(
+        "--after-mib", type=float, default=16, help="signal once the report holds this much"
+    )
     args = parser.parse_args()
     jobs_list = [int(j) for j in args.jobs.split(",")]
     outcomes: list[Outcome] = []
@@ -248,7 +266,9 @@ def main() -> int:
         say(f"register: {args.rows:,} rows, {register.stat().st_size:,} bytes")
         for jobs in jobs_list:
             for fault, signum, group, expected in SIGNALS:
-                outcomes.append(run_signal(register, folder, jobs, signum, group, expected, fault))
+                after = int(args.after_mib * (1 << 20))
+                outcome = run_signal(register, folder, jobs, signum, group, expected, fault, after)
+                outcomes.append(outcome)
                 say(f"  {fault}, --jobs {jobs}: {outcomes[-1].ok}", sys.stderr)
             outcomes.append(run_disk_full(register, jobs))
             say(f"  disk full, --jobs {jobs}: {outcomes[-1].ok}", sys.stderr)
@@ -260,10 +280,11 @@ def main() -> int:
     say("|---|---:|---|---|---|---|---:|---|")
     for o in outcomes:
         last = o.stderr.strip().splitlines()[-1] if o.stderr.strip() else ""
+        last = last.split("error[output] ", 1)[-1]  # the temporary folder's name says nothing
         say(
             f"| {o.fault} | {o.jobs} | {o.exit_code} ({o.expected}) "
             f"| {'identical' if o.output_intact else 'CHANGED'} | {len(o.leftovers)} "
-            f"| {len(o.alive)} | {o.seconds:.1f} s | `{last[:90]}` |"
+            f"| {len(o.alive)} | {o.seconds:.1f} s | `{last[:100]}` |"
         )
     failed = [o for o in outcomes if not o.ok]
     say(f"\n{len(outcomes) - len(failed)}/{len(outcomes)} faults handled as documented")

@@ -141,7 +141,14 @@ def schema(
             for path in found:
                 typer.echo(t("cli.stale_schema", path=path, output=output))
             raise typer.Exit(ExitCode.GATING if found else ExitCode.OK)
-        for path, changed in schemas.write(output):
+        from landrules.outputs import OutputError
+
+        try:
+            written = schemas.write(output)
+        except OutputError as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(ExitCode.OUTPUT_ERROR) from None
+        for path, changed in written:
             typer.echo(t("cli.wrote" if changed else "cli.unchanged", path=path))
 
 

@@ -134,6 +134,10 @@ def ensure_writable(
         raise OutputError(path, reason)
 
 
+STDOUT = "<stdout>"
+"""How standard output is named in an output error."""
+
+
 class _Guarded:
     """The stream handed to the writer: an OSError while writing becomes an OutputError.
 
@@ -147,8 +151,10 @@ class _Guarded:
     def write(self, text: str) -> int:
         try:
             return self._stream.write(text)
+        except BrokenPipeError:  # `| head` left: cli.main ends quietly
+            raise
         except OSError as err:
-            raise OutputError(self._path, plain_reason(err)) from None
+            raise self._failed(err) from None
 
     def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
@@ -157,8 +163,16 @@ class _Guarded:
     def flush(self) -> None:
         try:
             self._stream.flush()
+        except BrokenPipeError:
+            raise
         except OSError as err:
-            raise OutputError(self._path, plain_reason(err)) from None
+            raise self._failed(err) from None
+
+    def _failed(self, err: OSError) -> OutputError:
+        if self._stream is sys.stdout:  # what is still buffered would fail again at exit
+            with suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OutputError(self._path, plain_reason(err))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -182,8 +196,10 @@ def atomic_output(
     a named pipe) is written in place: renaming over it would replace the device or pipe.
     Any OSError of the output becomes an OutputError naming the file; the old file stays.
     """
-    if path is None:
-        yield sys.stdout
+    if path is None:  # a redirected standard output can fill a disk too
+        stdout = _Guarded(sys.stdout, STDOUT)
+        yield cast(IO[str], stdout)
+        stdout.flush()
         return
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_file():

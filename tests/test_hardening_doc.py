@@ -130,3 +130,12 @@ def test_the_flags_table_of_yamlio_matches_the_page() -> None:
             documented.setdefault(code, set()).update(_backticked(row["Raise with"]))
     for code, flag in LIMIT_FLAGS.items():
         assert flag in documented.get(code, set()), f"{code}: hints say {flag}, the page does not"
+
+
+def test_every_test_and_script_the_page_cites_exists() -> None:
+    """The proof of a guarantee is a file someone can run: each one cited must be there."""
+    text = DOC.read_text(encoding="utf-8")
+    cited = set(re.findall(r"`((?:tests|benchmarks)/[\w/.-]+)`", text))
+    assert cited, "the page cites no test"
+    for path in sorted(cited):
+        assert (ROOT / path).exists(), f"docs/hardening.md cites {path}, which does not exist"

@@ -199,6 +199,19 @@ def test_a_busy_output_is_an_output_error_for_every_command(
     assert (tmp_path / "out.md").read_bytes() == OLD
 
 
+def test_schema_reports_an_unwritable_output_plainly(
+    tmp_path: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def busy(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr("os.replace", busy)
+    result = run_cli(["schema", "--output", "schemas"], cwd=tmp_path)
+    assert result.exit_code == ExitCode.OUTPUT_ERROR, result.describe()
+    assert "error[output] cannot write the output file: permission denied" in result.stderr
+    assert _partials(tmp_path) == []
+
+
 def test_new_and_docs_report_an_unwritable_output_plainly(
     tmp_path: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -230,6 +243,60 @@ def test_a_full_device_is_an_output_error(tmp_path: Path) -> None:
         "/dev/full:0:0: error[output] cannot write the output file: the disk is full; the "
         "previous file, if any, is unchanged"
     )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize("output_format", ["text", "jsonl"])
+def test_a_full_standard_output_is_an_output_error(output_format: str, tmp_path: Path) -> None:
+    """`landrules check … > /mnt/full/out.txt`: the redirected standard output fills the disk."""
+    _folder(tmp_path, 30)
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "landrules", "check", "big", "-f", output_format],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 2, done.stderr.decode()
+    assert done.stderr.decode().splitlines()[-1] == (
+        "<stdout>:0:0: error[output] cannot write the output file: the disk is full; the "
+        "previous file, if any, is unchanged"
+    )
+
+
+@pytest.mark.parametrize("read_only", ["file", "folder"])
+def test_a_read_only_output_or_folder_is_an_output_error_for_a_user(
+    read_only: str, tmp_path: Path
+) -> None:
+    """As a user without root's power to write anything (issue 16.3 on this machine)."""
+    from test_folder_inputs import _unprivileged
+
+    prefix = _unprivileged()
+    if prefix is None:
+        pytest.skip("cannot run without the power to write every file")
+    (tmp_path / "reports").mkdir()
+    out = tmp_path / "reports" / "out.json"
+    out.write_bytes(OLD)
+    (out if read_only == "file" else out.parent).chmod(0o444 if read_only == "file" else 0o555)
+    try:
+        done = subprocess.run(
+            [*prefix, sys.executable, "-m", "landrules", "check", str(PARCEL), "-o", str(out)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        out.parent.chmod(0o755)
+    assert done.returncode == 2, done.stderr.decode()
+    assert done.stderr.decode() == (
+        f"{out}:0:0: error[output] cannot write the output file: it is not writable\n"
+    )
+    assert out.read_bytes() == OLD
+    assert _partials(tmp_path) == []
 
 
 # --- point 4: signals ------------------------------------------------------------------------
