@@ -303,7 +303,7 @@ def _undecodable(
         hint = ""
         if as_gb:
             gb_line = _gb18030_line(raw, offset, checked=True) or ""
-            message += t("yaml.as_gb18030", text=_quote(gb_line))
+            message += t("yaml.as_gb18030", text=_quote_line(gb_line))
             hint = t("yaml.hint.gb18030") if n == 0 else ""
         problems.append(Problem(name, line, col, "encoding", message, hint=hint))
     if len(offsets) > len(shown):  # placed at the first line not shown
@@ -1061,6 +1061,16 @@ _MESSAGE_PREFIXES = ("Value error, ", "Assertion failed, ")
 
 def _quote(value: str, limit: int = 60) -> str:
     return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def _quote_line(value: str, limit: int = 60) -> str:
+    """Like `_quote`, but a long line is cut between words, never inside one."""
+    if len(value) <= limit:
+        return repr(value)
+    cut = value[: limit - 1]
+    if value[limit - 1].isascii() and value[limit - 1].isalnum():
+        cut = re.sub(r"[A-Za-z0-9_]+$", "", cut).rstrip() or cut
+    return repr(cut + "…")
 
 
 def _has_child(node: object, part: object) -> bool:
