@@ -24,6 +24,7 @@ and stderr holds no traceback. The script prints a markdown table and exits 1 if
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -111,15 +112,21 @@ def _partials(folder: Path, name: str) -> list[str]:
     return sorted(p.name for p in folder.glob(f".{name}.*.partial"))
 
 
-def _wait(child: subprocess.Popen[bytes], seconds: float) -> bytes:
-    """The child's stderr once it has ended; a run still going after `seconds` hung."""
+def _wait(child: subprocess.Popen[bytes], seconds: float) -> tuple[bytes, list[int]]:
+    """The child's stderr once it has ended, and the processes of its group still alive then.
+
+    A run whose stderr is still open after `seconds` hung (an orphaned worker holds the pipe):
+    its group is killed, after noting who was left.
+    """
     try:
-        return child.communicate(timeout=seconds)[1]
+        stderr = child.communicate(timeout=seconds)[1]
     except subprocess.TimeoutExpired:
         members = group_members(child.pid)
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
-        return f"HUNG for {seconds:.0f} s ({len(members)} processes)".encode()
+        return f"HUNG for {seconds:.0f} s ({len(members)} processes)".encode(), members
+    time.sleep(0.2)  # let orphans, if any, be re-parented; then look
+    return stderr, group_members(child.pid)
 
 
 def run_signal(
@@ -131,11 +138,14 @@ def run_signal(
     expected: int,
     fault: str,
     after_bytes: int = 1,
+    hang: float = 120,
 ) -> Outcome:
     """Start a run, wait until it has written `after_bytes` of its report, send the signal, and
     look at what is left."""
     out = folder / "out.jsonl"
     out.write_bytes(OLD_REPORT)
+    for stale in folder.glob(".out.jsonl.*.partial"):  # left by an earlier fault: not this run's
+        stale.unlink()
     args = [*COMMAND, "check", str(register), "--format", "jsonl", "--output", str(out)]
     child = subprocess.Popen(
         [*args, "--jobs", str(jobs)],
@@ -154,21 +164,17 @@ def run_signal(
         if jobs > 1:  # the pool is up: the workers are in the group
             while len(group_members(child.pid)) < jobs + 1 and time.monotonic() < deadline:
                 time.sleep(0.02)
-        before = group_members(child.pid)
         if child.poll() is None:
             if group:
                 os.killpg(child.pid, signum)
             else:
                 os.kill(child.pid, signum)
-        stderr = _wait(child, 120)
+        stderr, alive = _wait(child, hang)
     finally:
         if child.poll() is None:
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()
     elapsed = time.monotonic() - start
-    time.sleep(0.2)  # let orphans, if any, be re-parented; then look
-    alive = [pid for pid in before if pid in group_members(child.pid)]
-    alive += [pid for pid in group_members(child.pid) if pid not in alive]
     outcome = Outcome(
         fault,
         jobs,
@@ -180,8 +186,8 @@ def run_signal(
         elapsed,
         stderr.decode("utf-8", "replace"),
     )
-    for pid in alive:  # leave the machine as found
-        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):  # leave the machine as found
+        os.killpg(child.pid, signal.SIGKILL)
     return outcome
 
 
@@ -223,13 +229,14 @@ def run_disk_full(register: Path, jobs: int) -> Outcome:
         )
         start = time.monotonic()
         try:
-            stderr = _wait(child, 600)
+            stderr, alive = _wait(child, 600)
         finally:
             if child.poll() is None:
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
         elapsed = time.monotonic() - start
-        time.sleep(0.2)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
         text = stderr.decode("utf-8", "replace")
         return Outcome(
             f"disk full ({how})",
@@ -238,7 +245,7 @@ def run_disk_full(register: Path, jobs: int) -> Outcome:
             2,
             (out.read_bytes() == OLD_REPORT) if real_file else "disk is full" in text,
             _partials(out.parent, out.name) if real_file else [],
-            group_members(child.pid),
+            alive,
             elapsed,
             text,
         )
@@ -257,6 +264,9 @@ def main() -> int:
     parser.add_argument(
         "--after-mib", type=float, default=16, help="signal once the report holds this much"
     )
+    parser.add_argument(
+        "--hang", type=float, default=120, help="seconds after which a run counts as hung"
+    )
     args = parser.parse_args()
     jobs_list = [int(j) for j in args.jobs.split(",")]
     outcomes: list[Outcome] = []
@@ -267,7 +277,9 @@ def main() -> int:
         for jobs in jobs_list:
             for fault, signum, group, expected in SIGNALS:
                 after = int(args.after_mib * (1 << 20))
-                outcome = run_signal(register, folder, jobs, signum, group, expected, fault, after)
+                outcome = run_signal(
+                    register, folder, jobs, signum, group, expected, fault, after, args.hang
+                )
                 outcomes.append(outcome)
                 say(f"  {fault}, --jobs {jobs}: {outcomes[-1].ok}", sys.stderr)
             outcomes.append(run_disk_full(register, jobs))
