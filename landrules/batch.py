@@ -452,13 +452,27 @@ def run_parallel(
     pool.shutdown()
 
 
+STOP_GRACE = 5.0
+"""Seconds an abandoned pool's workers get to finish the chunks they hold before being killed."""
+
+
 def _stop(pool: Any) -> None:
-    """End every worker now. `shutdown` alone would let each finish its queued chunks first, and
-    a worker left running after its parent is gone is an orphan a supervisor cannot see."""
+    """End every worker now, so none outlives the run: queued chunks are cancelled, the ones a
+    worker already holds (a second or so of work) are finished, and a worker still busy after
+    STOP_GRACE seconds is killed. Killing at once could cut a result in half on its way back,
+    which leaves the pool's reader thread waiting for the rest, and the process hung at exit."""
+    import time
+
     processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_GRACE
     for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=10)
+        process.join(timeout=max(deadline - time.monotonic(), 0))
+    stuck = [process for process in processes if process.is_alive()]
+    for process in stuck:
+        process.kill()
+        process.join(timeout=STOP_GRACE)
+    if stuck:  # a result may be cut short in the pipe: let the reader see its end, not wait
+        writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+        if writer is not None:
+            writer.close()

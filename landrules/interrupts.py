@@ -62,9 +62,10 @@ def install() -> None:
 
 
 def in_worker() -> None:
-    """In a pool worker: SIGTERM and SIGHUP end it at once (the parent owns the output and the
-    clean-up), and Ctrl-C at the terminal, which reaches the whole process group, is left to
-    the parent, which ends its workers itself."""
+    """In a pool worker: ignore all three. The parent owns the output and the clean-up, and ends
+    its workers itself (`batch._stop`), whether the signal reached it alone (`kill PID`) or the
+    whole process group (Ctrl-C at a terminal, `kill -- -PGID`). A worker that died of the
+    signal part-way through sending a result would leave the pool's reader thread waiting for
+    the rest of it, and the parent would hang at exit."""
     for signum in SIGNALS:
-        handler = signal.SIG_IGN if signum == signal.SIGINT else signal.SIG_DFL
-        signal.signal(signum, handler)
+        signal.signal(signum, signal.SIG_IGN)
