@@ -61,6 +61,7 @@ class Outcome:
     alive: list[int]
     seconds: float
     stderr: str
+    stop_seconds: float | None = None  # from the signal to the end of the run
 
     @property
     def ok(self) -> bool:
@@ -164,12 +165,14 @@ def run_signal(
         if jobs > 1:  # the pool is up: the workers are in the group
             while len(group_members(child.pid)) < jobs + 1 and time.monotonic() < deadline:
                 time.sleep(0.02)
+        sent = time.monotonic()
         if child.poll() is None:
             if group:
                 os.killpg(child.pid, signum)
             else:
                 os.kill(child.pid, signum)
         stderr, alive = _wait(child, hang)
+        stopped = time.monotonic() - sent
     finally:
         if child.poll() is None:
             os.killpg(child.pid, signal.SIGKILL)
@@ -185,6 +188,7 @@ def run_signal(
         alive,
         elapsed,
         stderr.decode("utf-8", "replace"),
+        stopped,
     )
     with contextlib.suppress(ProcessLookupError):  # leave the machine as found
         os.killpg(child.pid, signal.SIGKILL)
@@ -287,16 +291,17 @@ def main() -> int:
     say()
     say(
         "| fault | --jobs | exit (expected) | previous output | temporary files "
-        "| processes left | time | stderr |"
+        "| processes left | run | signal to exit | stderr |"
     )
-    say("|---|---:|---|---|---|---|---:|---|")
+    say("|---|---:|---|---|---|---|---:|---:|---|")
     for o in outcomes:
         last = o.stderr.strip().splitlines()[-1] if o.stderr.strip() else ""
         last = last.split("error[output] ", 1)[-1]  # the temporary folder's name says nothing
         say(
             f"| {o.fault} | {o.jobs} | {o.exit_code} ({o.expected}) "
             f"| {'identical' if o.output_intact else 'CHANGED'} | {len(o.leftovers)} "
-            f"| {len(o.alive)} | {o.seconds:.1f} s | `{last[:100]}` |"
+            f"| {len(o.alive)} | {o.seconds:.1f} s "
+            f"| {'—' if o.stop_seconds is None else f'{o.stop_seconds:.1f} s'} | `{last[:100]}` |"
         )
     failed = [o for o in outcomes if not o.ok]
     say(f"\n{len(outcomes) - len(failed)}/{len(outcomes)} faults handled as documented")
