@@ -317,7 +317,10 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_signal_midway_leaves_the_previous_output_and_no_process(
     fault: str, signum: int, group: bool, expected: int, jobs: int, register: Path, tmp_path: Path
 ) -> None:
-    outcome = faults.run_signal(register, tmp_path, jobs, signum, group, expected, fault)
+    # 1 MiB into a ~6 MB report: the pool's pipes are full, as when a supervisor stops a long run
+    outcome = faults.run_signal(
+        register, tmp_path, jobs, signum, group, expected, fault, after_bytes=1 << 20, hang=60
+    )
     assert outcome.exit_code == expected, outcome
     assert outcome.output_intact, outcome
     assert outcome.leftovers == [], outcome
