@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,7 +144,22 @@ class Summary:
 
 
 def expand_paths(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Path]:
-    """Files as given, and folders searched recursively for YAML files, sorted, minus exclusions."""
+    """Files as given, and folders searched recursively for YAML files, sorted, minus exclusions.
+
+    Only what can be read: what cannot (a named pipe, a broken link…) comes from `walk_inputs`.
+    """
+    return (found for found in walk_inputs(paths, exclude) if isinstance(found, Path))
+
+
+def walk_inputs(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Path | Problem]:
+    """Every input file, and a located problem for everything found that cannot be read.
+
+    In a folder, a subfolder that cannot be listed, a `*.yaml` link that leads nowhere or in a
+    circle, and a `*.yaml` that is not a regular file (a named pipe, a device) are problems, never
+    silent skips; links to folders are followed (a link back to a folder above is a problem). A
+    path given directly that is not a regular file is refused without being opened: opening a
+    named pipe waits for a writer forever.
+    """
     patterns = list(exclude)
 
     def excluded(path: Path, folder: Path | None = None) -> bool:
@@ -158,12 +173,75 @@ def expand_paths(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator
 
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
-            )
-            yield from (p for p in found if not excluded(p, path))
+            found = sorted(_walk(path), key=lambda pair: pair[0])
+            yield from (p if q is None else q for p, q in found if not excluded(p, path))
         elif not excluded(path):
-            yield path
+            problem = _not_a_file(path)
+            yield path if problem is None else problem
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, Problem | None]]:
+    """(path, None) for each YAML file under `folder`, (path, problem) for what cannot be read."""
+    import os
+
+    stack: list[tuple[Path, tuple[str, ...]]] = [(folder, (os.path.realpath(folder),))]
+    while stack:
+        current, above = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError as err:
+            yield current, _problem(current, "unreadable-folder", err)
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()  # through a link
+            except OSError:
+                is_dir = False
+            if is_dir:
+                real = os.path.realpath(path)
+                if real in above:
+                    yield path, _problem(path, "link-loop", None)
+                else:
+                    stack.append((path, (*above, real)))
+            elif path.suffix.lower() in YAML_SUFFIXES:
+                yield path, _not_a_file(path)
+
+
+def _not_a_file(path: Path) -> Problem | None:
+    """Why `path` cannot be read as a file, without opening it (None: read it, or let the
+    reader say it is missing)."""
+    import errno
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return _problem(path, "link-loop", None)
+        if err.errno == errno.ENOENT and path.is_symlink():
+            return _problem(path, "broken-link", None)
+        return None  # missing or unreadable: the reader names it with its own words
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = "fifo" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    return _problem(path, "not-a-file", None, kind)
+
+
+def _problem(path: Path, code: str, err: OSError | None, kind: str = "") -> Problem:
+    """A located problem about a file or folder that is found but cannot be read."""
+    from landrules.i18n import t
+
+    values: dict[str, str] = {}
+    if code == "unreadable-folder":
+        values["reason"] = (err.strerror if err is not None else "") or str(err)
+    elif code == "broken-link":
+        values["target"] = str(path.readlink())
+    elif code == "not-a-file":
+        values["kind"] = t(f"input.kind.{kind}")
+    key = code.replace("-", "_")
+    return Problem(str(path), 0, 0, code, t(f"input.{key}", **values), hint=t(f"input.hint.{key}"))
 
 
 def iter_items(
@@ -173,9 +251,12 @@ def iter_items(
     encoding: str | None = None,
     mapping: Path | None = None,
 ) -> Iterator[Item]:
-    """Every parcel in the inputs, in order: YAML files whole, registers row by row."""
-    for path in expand_paths(paths, exclude):
-        if path.suffix.lower() in REGISTER_SUFFIXES:
+    """Every parcel in the inputs, in order: YAML files whole, registers row by row; what
+    cannot be read becomes an item carrying its problem, so it is reported and counted."""
+    for path in walk_inputs(paths, exclude):
+        if isinstance(path, Problem):
+            yield Item(path.path, problems=[path])
+        elif path.suffix.lower() in REGISTER_SUFFIXES:
             from landrules.registers import iter_register
 
             yield from iter_register(path, encoding=encoding, mapping=mapping)
@@ -286,6 +367,9 @@ _WORKER_PACK: Any = None
 
 def _start_worker(rules: Path | None, as_of: Any) -> None:
     global _WORKER_PACK
+    from landrules.interrupts import in_worker
+
+    in_worker()
     if _WORKER_PACK is None:  # with fork the parent's compiled pack is inherited as it is
         from landrules.api import load_rules
 
@@ -348,7 +432,7 @@ def run_parallel(
     record: str = "full",
     chunk: int = CHUNK,
     in_process: int = IN_PROCESS,
-) -> Iterator[Result]:
+) -> Generator[Result, None, None]:
     """Like `run`, over a process pool, results in input order; small inputs stay in-process.
 
     Chunks keep per-task overhead low; at most two chunks per worker are in flight, so memory
@@ -379,12 +463,13 @@ def run_parallel(
     context = multiprocessing.get_context(start_method())
     whole = itertools.chain(head, iterator)
     chunks = iter(lambda: list(itertools.islice(whole, chunk)), [])
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         jobs,
         mp_context=context,
         initializer=_start_worker,
         initargs=(rules, getattr(pack, "as_of", None)),
-    ) as pool:
+    )
+    try:
         pending: deque[Any] = deque()
         for part in chunks:
             pending.append(pool.submit(_work, part, encoding, limits, keep, render, record))
@@ -392,3 +477,33 @@ def run_parallel(
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+    except BaseException:  # interrupted, abandoned (GeneratorExit) or failed: no worker outlives it
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+STOP_GRACE = 5.0
+"""Seconds an abandoned pool's workers get to finish the chunks they hold before being killed."""
+
+
+def _stop(pool: Any) -> None:
+    """End every worker now, so none outlives the run: queued chunks are cancelled, the ones a
+    worker already holds (a second or so of work) are finished, and a worker still busy after
+    STOP_GRACE seconds is killed. Killing at once could cut a result in half on its way back,
+    which leaves the pool's reader thread waiting for the rest, and the process hung at exit."""
+    import time
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_GRACE
+    for process in processes:
+        process.join(timeout=max(deadline - time.monotonic(), 0))
+    stuck = [process for process in processes if process.is_alive()]
+    for process in stuck:
+        process.kill()
+        process.join(timeout=STOP_GRACE)
+    if stuck:  # a result may be cut short in the pipe: let the reader see its end, not wait
+        writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+        if writer is not None:
+            writer.close()

@@ -114,18 +114,21 @@ def check(
         typer.Argument(
             help=help_text("help.check.paths"),
             show_default=False,
+            readable=False,  # an unreadable file is a located input error, not a usage error
         ),
     ],
     rules: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional on 3.10
-        typer.Option("--rules", envvar="LANDRULES_RULES", help=help_text("help.check.rules")),
+        typer.Option(
+            "--rules", envvar="LANDRULES_RULES", help=help_text("help.check.rules"), readable=False
+        ),
     ] = None,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help=help_text("help.format"))
     ] = Format.text,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help=help_text("help.check.output")),
+        typer.Option("--output", "-o", help=help_text("help.check.output"), readable=False),
     ] = None,
     detail: Annotated[bool, typer.Option("--detail", help=help_text("help.check.detail"))] = False,
     exclude: Annotated[
@@ -134,7 +137,12 @@ def check(
     ] = None,
     mapping: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--mapping", envvar="LANDRULES_MAPPING", help=help_text("help.check.mapping")),
+        typer.Option(
+            "--mapping",
+            envvar="LANDRULES_MAPPING",
+            help=help_text("help.check.mapping"),
+            readable=False,
+        ),
     ] = None,
     fail_on: Annotated[
         Optional[list[FailOn]],  # noqa: UP045
@@ -252,10 +260,14 @@ def _check(args: dict[str, Any]) -> None:
         limits,
         as_of=as_of.date() if as_of is not None else None,
     )
+    from landrules.outputs import OutputError
+
     try:
         code = _run_check(options)
     except (typer.Exit, BrokenPipeError):
         raise
+    except OutputError as err:  # the disk filled up, the file is held open…: plain words
+        raise _fail(str(err), ExitCode.OUTPUT_ERROR) from None
     except Exception as err:  # the one boundary where a bug becomes a message, not a traceback
         if traceback:
             raise
@@ -299,14 +311,21 @@ class CheckOptions:
 
 def _run_check(options: CheckOptions) -> ExitCode:
     from landrules.api import load_rules
-    from landrules.outputs import ensure_writable
-    from landrules.problems import InputError, RulePackError
+    from landrules.inputs import YAML_SUFFIXES
+    from landrules.outputs import OutputError, ensure_writable
+    from landrules.problems import RulePackError
 
     if options.output is not None:
+        inputs = [*options.paths, *([options.mapping] if options.mapping else [])]
         try:
-            ensure_writable(options.output)
-        except InputError as err:
-            raise _fail(str(err), ExitCode.USAGE) from None
+            ensure_writable(
+                options.output,
+                inputs,
+                folders=[options.rules] if options.rules else [],
+                read_in_folders=YAML_SUFFIXES,
+            )
+        except OutputError as err:
+            raise _fail(str(err), ExitCode.OUTPUT_ERROR) from None
     try:
         pack = load_rules(options.rules)
     except RulePackError as err:
@@ -402,12 +421,15 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
             render=fmt if fmt in RENDERERS and not tree else None,
             record=_record(fmt, options.detail),
         )
-        for result in progress(results):
-            summary.add(result)
-            seen.update(result.outcomes.values())
-            if result.problems:
-                sys.stderr.write("".join(p.render() + "\n" for p in result.problems))
-            writer.write(result)
+        try:
+            for result in progress(results):
+                summary.add(result)
+                seen.update(result.outcomes.values())
+                if result.problems:
+                    sys.stderr.write("".join(p.render() + "\n" for p in result.problems))
+                writer.write(result)
+        finally:  # interrupted or failed while writing: end the workers now, not at exit
+            results.close()
         writer.finish(summary)
     if summary.input_errors:
         return ExitCode.INPUT_ERROR
@@ -437,14 +459,22 @@ def _record(fmt: str, detail: bool) -> str:
 
 def main() -> None:
     """Entry point: answer `--version` before importing anything heavy."""
+    from landrules.interrupts import Interrupted, install
+
     if sys.argv[1:] in (["--version"], ["-V"]):
         sys.stdout.write(f"landrules {__version__}\n")
         return
     from landrules.console import prepare_streams
 
     prepare_streams()  # a GBK or ASCII console gets stand-ins for the glyphs it lacks
+    install()
     try:
         app(prog_name="landrules")
+    except Interrupted as stop:  # Ctrl-C, SIGTERM, SIGHUP: the output and workers are cleaned up
+        from landrules.i18n import t
+
+        sys.stderr.write(t("cli.interrupted", signal=stop.name) + "\n")
+        sys.exit(stop.exit_code)
     except BrokenPipeError:  # `landrules check … | head`: the reader left; that is not an error
         import os
 

@@ -39,7 +39,7 @@ LangOpt = Annotated[
 ]
 RulesOpt = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option("--rules", envvar="LANDRULES_RULES", help=_help("api.help.rules")),
+    typer.Option("--rules", envvar="LANDRULES_RULES", help=_help("api.help.rules"), readable=False),
 ]
 
 
@@ -75,9 +75,12 @@ def _pack(rules: Path | None) -> Any:
 
 def report(
     paths: Annotated[
-        list[Path], typer.Argument(help=_help("report.help.paths"), show_default=False)
+        list[Path],
+        typer.Argument(help=_help("report.help.paths"), show_default=False, readable=False),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help=_help("report.help.output"))],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help=_help("report.help.output"), readable=False)
+    ],
     output_format: Annotated[
         Optional[ReportFormat],  # noqa: UP045
         typer.Option("--format", "-f", help=_help("report.help.format"), show_default=False),
@@ -86,9 +89,15 @@ def report(
     lang: LangOpt = None,
 ) -> None:
     """Write one self-contained report (HTML, or Markdown) of the verdicts on many parcels."""
+    from landrules.outputs import OutputError
+
     language = _lang(lang)
     with _speaking(language):
-        code = _report(paths, output, output_format, rules, language)
+        try:
+            code = _report(paths, output, output_format, rules, language)
+        except OutputError as err:
+            typer.echo(str(err), err=True)
+            code = ExitCode.OUTPUT_ERROR
     raise typer.Exit(code)
 
 
@@ -96,16 +105,13 @@ def _report(
     paths: list[Path], output: Path, fmt: ReportFormat | None, rules: Path | None, lang: Lang
 ) -> ExitCode:
     from landrules.batch import Summary, iter_items, run
+    from landrules.inputs import YAML_SUFFIXES
     from landrules.outputs import atomic_output, ensure_writable
-    from landrules.problems import InputError
     from landrules.report.html import Entry, Report, render_html
     from landrules.report.markdown import render_markdown
 
-    try:
-        ensure_writable(output)
-    except InputError as err:
-        typer.echo(str(err), err=True)
-        return ExitCode.USAGE
+    folders = [rules] if rules else []
+    ensure_writable(output, paths, folders=folders, read_in_folders=YAML_SUFFIXES)
     pack = _pack(rules)
     summary = Summary([group[0].provision.id for group in pack.versions()])
     entries: list[Entry] = []
@@ -130,19 +136,27 @@ def _report(
 def ask(
     parcel: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Argument(help=_help("ask.help.parcel"), show_default=False),
+        typer.Argument(help=_help("ask.help.parcel"), show_default=False, readable=False),
     ] = None,
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help=_help("ask.help.output"), show_default=False),
+        typer.Option(
+            "--output", "-o", help=_help("ask.help.output"), show_default=False, readable=False
+        ),
     ] = None,
     rules: RulesOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Ask only the questions still needed to settle the provisions; write the completed parcel."""
+    from landrules.outputs import OutputError
+
     language = _lang(lang)
     with _speaking(language):
-        code = _ask(parcel, output, rules, language)
+        try:
+            code = _ask(parcel, output, rules, language)
+        except OutputError as err:
+            typer.echo(str(err), err=True)
+            code = ExitCode.OUTPUT_ERROR
     raise typer.Exit(code)
 
 
@@ -198,20 +212,26 @@ def _ask(parcel: Path | None, output: Path | None, rules: Path | None, lang: Lan
 
 
 def new(
-    path: Annotated[Path, typer.Argument(help=_help("new.help.path"), show_default=False)],
+    path: Annotated[
+        Path, typer.Argument(help=_help("new.help.path"), show_default=False, readable=False)
+    ],
     force: Annotated[bool, typer.Option("--force", help=_help("new.help.force"))] = False,
     lang: LangOpt = None,
 ) -> None:
     """Write a parcel-file template with every field, commented with units and allowed values."""
-    from landrules.outputs import atomic_output
+    from landrules.outputs import OutputError, atomic_output
     from landrules.template import parcel_template
 
     language = _lang(lang)
     if path.exists() and not force:
         typer.echo(t("new.exists", language, path=path), err=True)
         raise typer.Exit(ExitCode.USAGE)
-    with atomic_output(path) as out:
-        out.write(parcel_template(language))
+    try:
+        with atomic_output(path) as out:
+            out.write(parcel_template(language))
+    except OutputError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(ExitCode.OUTPUT_ERROR) from None
     typer.echo(t("new.written", language, path=path))
     raise typer.Exit(ExitCode.OK)
 

@@ -43,6 +43,7 @@ RulesArg = Annotated[
     typer.Argument(
         help=help_text("help.rules_arg"),
         show_default=False,
+        readable=False,
     ),
 ]
 FormatOption = Annotated[
@@ -174,7 +175,7 @@ def test(
 
 def schema(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help=help_text("help.schema.output"))
+        Path, typer.Option("--output", "-o", help=help_text("help.schema.output"), readable=False)
     ] = Path("schemas"),
     check: Annotated[bool, typer.Option("--check", help=help_text("help.schema.check"))] = False,
     lang: LangOption = None,
@@ -192,14 +193,21 @@ def schema(
             for path in found:
                 typer.echo(t("cli.stale_schema", path=path, output=output))
             raise typer.Exit(ExitCode.GATING if found else ExitCode.OK)
-        for path, changed in schemas.write(output):
+        from landrules.outputs import OutputError
+
+        try:
+            written = schemas.write(output)
+        except OutputError as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(ExitCode.OUTPUT_ERROR) from None
+        for path, changed in written:
             typer.echo(t("cli.wrote" if changed else "cli.unchanged", path=path))
 
 
 def docs(
     rules: RulesArg = None,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help=help_text("help.docs.output"))
+        Path, typer.Option("--output", "-o", help=help_text("help.docs.output"), readable=False)
     ] = Path("docs/rules"),
     check: Annotated[bool, typer.Option("--check", help=help_text("help.docs.check"))] = False,
     lang: LangOption = None,
@@ -207,6 +215,7 @@ def docs(
     """Render each pack as Markdown (<pack-id>.md: the clause, every condition with its quote,
     labels, how it is decided, its tests and coverage) and the validate checks (checks.md)."""
     with use_lang(chosen(lang)):
+        from landrules.outputs import OutputError
         from landrules.problems import RulePackError
         from landrules.report.packdocs import checks_markdown, pack_markdown
         from landrules.rulepack import load_pack
@@ -221,21 +230,48 @@ def docs(
                 raise typer.Exit(ExitCode.RULES_ERROR) from None
             pages[f"{pack.id}.md"] = pack_markdown(pack, run_pack(pack))
         stale = False
-        if not check:
-            output.mkdir(parents=True, exist_ok=True)
-        for name, text in pages.items():
-            path = output / name
-            old = path.read_text(encoding="utf-8") if path.exists() else None
-            if check:
-                if old != text:
-                    stale = True
-                    typer.echo(t("cli.stale_docs", path=path, output=output))
-                continue
-            if old != text:
-                with path.open("w", encoding="utf-8", newline="") as f:
-                    f.write(text)
-            typer.echo(t("cli.wrote" if old != text else "cli.unchanged", path=path))
+        try:
+            _write_pages(pages, output, check, _packs(rules))
+        except _Stale:
+            stale = True
+        except OutputError as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(ExitCode.OUTPUT_ERROR) from None
         raise typer.Exit(ExitCode.GATING if stale else ExitCode.OK)
+
+
+class _Stale(Exception):
+    """`docs --check` found a page that differs (after naming every one)."""
+
+
+def _write_pages(pages: dict[str, str], output: Path, check: bool, packs: list[Path]) -> None:
+    """Write (or with `check`, compare) each page; a page is replaced whole, never over a file
+    of a pack being documented."""
+    from landrules.outputs import OutputError, atomic_output, ensure_writable
+
+    stale = False
+    if not check:
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            from landrules.outputs import plain_reason
+
+            raise OutputError(output, plain_reason(err)) from None
+    for name, text in pages.items():
+        path = output / name
+        old = path.read_text(encoding="utf-8") if path.exists() else None
+        if check:
+            if old != text:
+                stale = True
+                typer.echo(t("cli.stale_docs", path=path, output=output))
+            continue
+        if old != text:
+            ensure_writable(path, folders=packs)
+            with atomic_output(path, newline="") as f:
+                f.write(text)
+        typer.echo(t("cli.wrote" if old != text else "cli.unchanged", path=path))
+    if stale:
+        raise _Stale
 
 
 def register(app: typer.Typer) -> None:

@@ -209,18 +209,17 @@ def read_pack(directory: Path | None = None) -> PackSource:
         return pack
     source_path = directory / meta.source
     try:
-        pack.source_text = source_path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as err:
+        raw = source_path.read_bytes()
+    except OSError as err:
         line, col = yamlio.locate(meta_doc, ("source",))
-        problems.append(
-            Problem(
-                meta_doc.path,
-                line,
-                col,
-                "source",
-                t("rules.unreadable_source", path=source_path, error=err),
-            )
-        )
+        reason = err.strerror or str(err)
+        message = t("rules.unreadable_source", path=source_path, error=reason)
+        problems.append(Problem(meta_doc.path, line, col, "source", message))
+    else:
+        try:  # not UTF-8 (a GB18030 copy of the document): each bad line, located, in words
+            pack.source_text = yamlio.decode_utf8(raw, str(source_path))
+        except InputError as err:
+            problems.extend(err.problems)
     digest.update(pack.source_text.encode())
     lines = pack.source_text.splitlines()
     span = meta.source_clause_lines

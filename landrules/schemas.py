@@ -109,14 +109,20 @@ def render(schema: dict[str, Any]) -> str:
 
 def write(directory: Path) -> list[tuple[Path, bool]]:
     """Write every schema into `directory`; (path, changed) for each."""
-    directory.mkdir(parents=True, exist_ok=True)
+    from landrules.outputs import OutputError, atomic_output, plain_reason
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(directory, plain_reason(err)) from None
     out = []
     for name, schema in build().items():
         path = directory / name
         text = render(schema)
         old = path.read_text(encoding="utf-8") if path.exists() else None
         if old != text:
-            path.write_text(text, encoding="utf-8")
+            with atomic_output(path) as f:  # whole or not at all, like every output
+                f.write(text)
         out.append((path, old != text))
     return out
 

@@ -178,6 +178,7 @@ def read_text(
 ) -> str:
     """Read at most `max_bytes` and decode without guessing; a leading BOM is dropped."""
     name = os.fspath(path)
+    _refuse_a_pipe(name)
     try:
         # Unbuffered: a BufferedReader (and a Path) cost more than reading a parcel file.
         # Path("") meant ".", which is still what an empty name opens.
@@ -191,6 +192,21 @@ def read_text(
     if len(raw) > limits.max_bytes:
         raise _error(name, "too-big", _too_big(limits), _hint("too-big"))
     return _decode(raw, name, encoding)
+
+
+def _refuse_a_pipe(name: str) -> None:
+    """A named pipe, socket or device is refused before it is opened: opening a pipe with no
+    writer waits forever. (`/dev/stdin` is read when it is a redirected file, not a pipe.)"""
+    import stat
+
+    try:
+        mode = Path(name or ".").stat().st_mode
+    except OSError:
+        return  # missing, unreadable, a broken link: opening it says which
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "fifo" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+        message = t("input.not_a_file", kind=t(f"input.kind.{kind}"))
+        raise _error(name, "not-a-file", message, t("input.hint.not_a_file"), line=0, col=0)
 
 
 def _too_big(limits: Limits) -> str:
@@ -241,25 +257,89 @@ def _strict(raw: bytes, name: str, codec: str, label: str) -> str:
     try:
         text = raw.decode(codec)
     except UnicodeDecodeError as e:
-        prefix = raw[: e.start].decode(codec, errors="replace")
-        line, col = _LineIndex(prefix).position(len(prefix))
-        message = t(
-            "yaml.undecodable", line=line, label=label, byte=f"0x{raw[e.start]:02X}", offset=e.start
-        )
-        hint = ""
-        gb_line = _gb18030_line(raw, e.start) if codec == "utf-8" else None
-        if gb_line is not None:
-            message += t("yaml.as_gb18030", text=_quote(gb_line))
-            hint = t("yaml.hint.gb18030")
-        raise _error(name, "encoding", message, hint, line, col) from None
+        raise InputError(_undecodable(raw, name, codec, label, e)) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def _gb18030_line(raw: bytes, offset: int) -> str | None:
-    """The line around `offset` read as GB18030, when the whole file decodes that way."""
+MAX_UNDECODABLE_LINES = 20
+"""Undecodable lines named one by one; the rest are counted in one more line."""
+
+
+def _undecodable(
+    raw: bytes, name: str, codec: str, label: str, first: UnicodeDecodeError
+) -> list[Problem]:
+    """One problem per line that cannot be decoded, each at its first bad byte (capped).
+
+    Lines are tried one by one in codecs where a `\n` byte is always a line break (UTF-8, the
+    GB and single-byte codecs); in UTF-16 and UTF-32 the first bad byte is reported alone.
+    """
+    inner = "utf-8" if codec == "utf-8-sig" else codec
+    offsets: list[int] = []
+    if codecs.lookup(codec).name not in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
+        pos = 0
+        for n, chunk in enumerate(raw.split(b"\n")):
+            try:
+                chunk.decode(codec if n == 0 else inner)
+            except UnicodeDecodeError as e:
+                offsets.append(pos + e.start)
+            pos += len(chunk) + 1
+    if not offsets or offsets[0] != first.start:
+        offsets = [first.start]
+    shown = offsets[:MAX_UNDECODABLE_LINES]
+    # decode the text before each bad byte once, in pieces, to place each on its line
+    pieces, at, previous = [], [], 0
+    for offset in offsets[: MAX_UNDECODABLE_LINES + 1]:
+        pieces.append(raw[previous:offset].decode(codec if previous == 0 else inner, "replace"))
+        at.append(sum(map(len, pieces)))
+        previous = offset
+    index = _LineIndex("".join(pieces))
+    as_gb = codec in ("utf-8", "utf-8-sig") and _reads_as_gb18030(raw)
+    problems = []
+    for n, (offset, char_offset) in enumerate(zip(shown, at[: len(shown)], strict=True)):
+        line, col = index.position(char_offset)
+        message = t(
+            "yaml.undecodable", line=line, label=label, byte=f"0x{raw[offset]:02X}", offset=offset
+        )
+        hint = ""
+        if as_gb:
+            gb_line = _gb18030_line(raw, offset, checked=True) or ""
+            message += t("yaml.as_gb18030", text=_quote_line(gb_line))
+            hint = t("yaml.hint.gb18030") if n == 0 else ""
+        problems.append(Problem(name, line, col, "encoding", message, hint=hint))
+    if len(offsets) > len(shown):  # placed at the first line not shown
+        line, col = index.position(at[-1])
+        n = len(offsets) - len(shown)
+        more = t("yaml.more_undecodable_one" if n == 1 else "yaml.more_undecodable", n=n)
+        problems.append(Problem(name, line, col, "encoding", more))
+    return problems
+
+
+def _reads_as_gb18030(raw: bytes) -> bool:
     try:
         raw.decode("gb18030")
     except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode_utf8(raw: bytes, name: str) -> str:
+    """Strict UTF-8 (a leading BOM dropped), or an InputError naming each bad line: for text
+    files read whole, such as a rule pack's source.txt (no --encoding option: save as UTF-8)."""
+    try:
+        return _strict(raw, name, "utf-8-sig", "UTF-8")
+    except InputError as err:
+        hint = t("yaml.hint.save_utf8")
+        err.problems = [
+            Problem(p.path, p.line, p.col, p.code, p.message, p.field, hint if p.hint else "")
+            for p in err.problems
+        ]
+        raise
+
+
+def _gb18030_line(raw: bytes, offset: int, checked: bool = False) -> str | None:
+    """The line around `offset` read as GB18030, when the whole file decodes that way
+    (`checked`: the caller knows it does)."""
+    if not checked and not _reads_as_gb18030(raw):
         return None
     start = max(raw.rfind(b"\n", 0, offset), raw.rfind(b"\r", 0, offset)) + 1
     ends = [i for i in (raw.find(b"\n", offset), raw.find(b"\r", offset)) if i >= 0]
@@ -273,12 +353,25 @@ def _refuse_utf16_without_bom(raw: bytes, name: str) -> None:
     if not nuls or nuls * 8 < len(sample):
         return
     variant = "utf-16-le" if sample[1::2].count(0) >= sample[0::2].count(0) else "utf-16-be"
+    if not _reads_as_utf16(raw, variant):
+        return  # a NUL in a short UTF-8 file: the character check names it where it is
     raise _error(
         name,
         "encoding",
         t("yaml.utf16", variant=variant.upper()),
         t("yaml.hint.utf16", variant=variant),
     )
+
+
+def _reads_as_utf16(raw: bytes, variant: str) -> bool:
+    """Whole code units that decode to text with no NUL or control character but line breaks."""
+    if len(raw) % 2:
+        return False
+    try:
+        text = raw[: 1 << 16].decode(variant, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return not any(ch < " " and ch not in "\t\n\r" for ch in text)
 
 
 def _refuse_ambiguous(raw: bytes, text: str, name: str) -> None:
@@ -444,25 +537,31 @@ _NEEDS_QUOTES = (
 def _syntax_problem(path: str, text: str, exc: BaseException, limits: Limits) -> Problem:
     """libyaml's own words at its problem mark; any other exception is still a syntax error."""
     line, col = 1, 1
+    index = _LineIndex(text)
     if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
+        mark = _mark_inside(text, exc.problem_mark, exc.context_mark)
         if mark is not None:
             line, col = mark.line + 1, mark.column + 1
         if "maximum nesting depth" in (exc.problem or ""):
-            depth = min(limits.max_depth, LIBYAML_MAX_DEPTH)
-            message = t("yaml.too_deep", depth=depth)
-            hint = _hint("too-deep") if depth < LIBYAML_MAX_DEPTH else t("yaml.hint.flatten")
-            return Problem(path, line, col, "too-deep", message, hint=hint)
+            # libyaml's own ceiling fired before --max-depth could be checked (flow collections
+            # are scanned whole first): it is the limit that stopped the read, so name it.
+            message = t("yaml.too_deep", depth=LIBYAML_MAX_DEPTH)
+            return Problem(path, line, col, "too-deep", message, hint=t("yaml.hint.flatten"))
+        key = _overlong_key(text, exc, limits)
+        if key is not None:
+            return Problem(
+                path, key[0], key[1], "bad-key", t("yaml.long_key", limit=limits.max_key_chars)
+            )
         message = exc.problem or str(exc)
         if exc.context:
             where = exc.context_mark
-            at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+            inside = where is not None and where.index < len(text.rstrip("\r\n"))
+            at = f" at line {where.line + 1}, column {where.column + 1}" if inside else ""
             message += f" ({exc.context}{at})"
     elif isinstance(exc, yaml.YAMLError):
         message = str(exc).splitlines()[0]
     else:
         message = t("yaml.parser_failed", error=f"{type(exc).__name__}: {exc}")
-    index = _LineIndex(text)
     nearby = [index.line_text(n) for n in (line - 1, line) if 0 < n <= len(index.starts)]
     hint = ""
     if any("：" in s for s in nearby):
@@ -470,6 +569,35 @@ def _syntax_problem(path: str, text: str, exc: BaseException, limits: Limits) ->
     elif any(message.startswith(start) for start in _NEEDS_QUOTES):
         hint = t("yaml.hint.quote")
     return Problem(path, line, col, "syntax", _syntax_words(message), hint=hint)
+
+
+def _mark_inside(text: str, *marks: Any) -> Any:
+    """The first mark that points at a character of the file: libyaml often places its problem
+    at the end of the stream, a line past the last one (a CI annotation there would be lost)."""
+    present = [m for m in marks if m is not None]
+    for mark in present:
+        if mark.index < len(text.rstrip("\r\n")):
+            return mark
+    if not present or not text:
+        return None
+    last = text.rstrip("\r\n")
+    line = len(_BREAK.findall(last))
+    column = len(_BREAK.split(last)[-1])
+    return yaml.Mark("", len(last), line, max(column - 1, 0), None, None)
+
+
+def _overlong_key(text: str, exc: Any, limits: Limits) -> tuple[int, int] | None:
+    """Where a key starts that libyaml refused as too long (YAML's 1024-character limit on keys
+    written on one line): our own, documented `bad-key` rather than a syntax error."""
+    mark = exc.context_mark
+    if mark is None or not (exc.problem or "").startswith("could not find expected ':'"):
+        return None
+    end = text.find("\n", mark.index)
+    rest = text[mark.index : end if end >= 0 else len(text)]
+    colon = rest.find(":")
+    if colon > 1024 and colon > limits.max_key_chars:
+        return mark.line + 1, mark.column + 1
+    return None
 
 
 _SYNTAX = {
@@ -576,6 +704,11 @@ def _key_ok(
         out.add(ev.start_mark, "bad-key", t("yaml.empty_key"), where)
     elif len(value) > limit:
         out.add(ev.start_mark, "bad-key", t("yaml.long_key", limit=limit), where)
+    elif value != value.strip():
+        ch = value[-1] if value[-1].isspace() else value[0]
+        end = "yaml.key_ends" if value[-1].isspace() else "yaml.key_starts"
+        message = t(end, key=value.strip(), char=_char_name(ch))
+        out.add(ev.start_mark, "bad-key", message, where)
     elif value in mapping:
         out.duplicates.append((len(out.problems), where, value))
         out.add(ev.start_mark, "duplicate-key", t("yaml.duplicate_key", name=value), where)
@@ -638,7 +771,14 @@ def _build(text: str, path: str, limits: Limits) -> tuple[object, _Collector]:
                         message = t("yaml.bad_escape", char=_char_name(bad.group()))
                         out.add(ev.start_mark, "bad-char", message, where)
                 if as_key:
-                    if value in cur or not value or value == "<<" or len(value) > max_key:
+                    if (
+                        value in cur
+                        or not value
+                        or value == "<<"
+                        or len(value) > max_key
+                        or value[-1].isspace()
+                        or value[0].isspace()
+                    ):
                         where = _node_path(stack, cur, True, value)
                         key = value if _key_ok(out, ev, cur, where, max_key) else skip
                     else:
@@ -921,6 +1061,16 @@ _MESSAGE_PREFIXES = ("Value error, ", "Assertion failed, ")
 
 def _quote(value: str, limit: int = 60) -> str:
     return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def _quote_line(value: str, limit: int = 60) -> str:
+    """Like `_quote`, but a long line is cut between words, never inside one."""
+    if len(value) <= limit:
+        return repr(value)
+    cut = value[: limit - 1]
+    if value[limit - 1].isascii() and value[limit - 1].isalnum():
+        cut = re.sub(r"[A-Za-z0-9_]+$", "", cut).rstrip() or cut
+    return repr(cut + "…")
 
 
 def _has_child(node: object, part: object) -> bool:

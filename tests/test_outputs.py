@@ -116,7 +116,7 @@ def test_a_complete_run_replaces_the_output_whole(tmp_path: Path, run_cli: Run) 
     ("output", "reason"),
     [
         ("missing/report.json", "its folder missing does not exist"),
-        ("afolder", "is a folder"),
+        ("afolder", "it is a folder"),
     ],
 )
 def test_an_unusable_output_is_reported_before_any_work(
@@ -130,7 +130,7 @@ def test_an_unusable_output_is_reported_before_any_work(
     result = run_cli(["check", "broken.yaml", "--rules", "pack", "--output", output], cwd=tmp_path)
     assert result.exit_code == ExitCode.USAGE, result.describe()
     assert result.stderr == (
-        f"{output}:0:0: error[output] cannot write the output file: it {reason}\n"
+        f"{output}:0:0: error[output] cannot write the output file: {reason}\n"
     ), result.describe()
     assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afolder", "broken.yaml", "pack"]

@@ -361,7 +361,7 @@ def test_mixed_line_endings_keep_line_numbers() -> None:
     head = "a: 1\r\nb: 2\rc: 3\nd: 4\r\n"
     assert problems(head + "a: 5\n") == [("duplicate-key", 5, 1)]
     assert problems(head + "e:\tx\n") == [("tab", 5, 3)]
-    assert problems(head + "e: [\n") == [("syntax", 6, 1)]
+    assert problems(head + "e: [\n") == [("syntax", 5, 4)]  # at the '[': line 6 does not exist
     doc = load_text(head + "e: '0601'\r", "t.yaml")
     assert locate(doc, ("e",)) == (5, 4)
 
