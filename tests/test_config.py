@@ -188,7 +188,7 @@ def test_the_version_reads_no_config_file(tmp_path: Path) -> None:
     assert done.returncode == 0 and done.stdout.startswith("landrules "), done.stderr
     broken = _run(["check", str(tmp_path / "p.yaml")], tmp_path)
     assert broken.exit_code == ExitCode.USAGE, broken.describe()
-    assert broken.stderr.startswith(".landrules.yaml:2:1: error[syntax]"), broken.describe()
+    assert broken.stderr.startswith(".landrules.yaml:1:11: error[syntax]"), broken.describe()
 
 
 def test_a_folder_without_a_config_file_keeps_every_default(
