@@ -126,7 +126,7 @@ def test_an_unreadable_test_file_is_a_junit_error(
     assert result.exit_code == ExitCode.GATING, result.describe()
     root = _junit(result.stdout)
     (error,) = root.findall(".//testcase/error")
-    assert (error.text or "").startswith("tests/broken.yaml:2:1: error[syntax]")
+    assert (error.text or "").startswith("tests/broken.yaml:1:9: error[syntax]")
     assert root.get("errors") == "1"
 
 

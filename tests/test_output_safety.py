@@ -219,7 +219,8 @@ def test_new_and_docs_report_an_unwritable_output_plainly(
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr("os.replace", busy)
-    for args in (["new", "t.yaml"], ["docs", "--output", "pages"]):
+    pack = str(Path(__file__).resolve().parents[1] / "rules" / "cixi-jingxinjian-2019-13")
+    for args in (["new", "t.yaml"], ["docs", pack, "--output", "pages"]):
         result = run_cli(args, cwd=tmp_path)
         assert result.exit_code == ExitCode.OUTPUT_ERROR, result.describe()
         assert "error[output] cannot write the output file: permission denied" in result.stderr
