@@ -206,3 +206,23 @@ def test_the_register_output_keeps_the_announcement_columns_without_a_warning(
     first = rows[0]
     assert (first["容积率"], first["建筑密度"], first["绿地率"]) == ("≥1.2", "≤55%", "≤20%")
     assert first["landrules.P2.outcome"] == "applies", first
+
+
+def test_ask_takes_the_indicator_as_the_announcement_writes_it(tmp_path: Path) -> None:
+    from conftest import CLI_ENV, EXAMPLES
+    from typer.testing import CliRunner
+
+    from landrules.cli import app
+
+    out = tmp_path / "completed.yaml"
+    example = EXAMPLES / "p2-undetermined-no-indicator.yaml"
+    result = CliRunner().invoke(
+        app, ["ask", str(example), "--output", str(out)], input="约1.2\n≥1.2\n", env=CLI_ENV
+    )
+    assert "≥1.2, 1.2-2.0" in result.stdout, result.stdout  # the question shows the forms
+    refused = next(x for x in result.stdout.splitlines() if "not accepted" in x)
+    assert "'约'" in refused and "1.0≤FAR≤2.0" in refused, refused
+    assert "P2: applies" in result.stdout, result.stdout
+    written = out.read_text("utf-8")
+    assert "plot_ratio_requirement: ≥1.2" in written, written
+    assert "plot_ratio_indicator" not in written, written
