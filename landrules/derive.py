@@ -365,7 +365,8 @@ def _above_indicator(facts: Facts, _params: Params) -> Any:
         )
         if v is None
     )
-    if indicator is None and high_ratio is None:
+    maximum_only = _states_maximum_only(figures)
+    if indicator is None and not maximum_only and (low_ratio is None or high_ratio is None):
         missing += ("new_land.plot_ratio_indicator",)
     if missing or approved is None or land is None:
         return Unknown(missing=missing)
@@ -374,19 +375,26 @@ def _above_indicator(facts: Facts, _params: Params) -> Any:
     if high_ratio is None:
         return Unknown(missing=("new_land.plot_ratio_indicator",))
     low = max(_ZERO, approved - high_ratio * land)
-    if low_ratio is None:
+    if low_ratio is None:  # a requirement written as a maximum alone
         return Span(low, approved, MAXIMUM_ONLY)
     high = max(_ZERO, approved - low_ratio * land)
     return low if low == high else Span(low, high, INDICATOR_RANGE)
 
 
+def _states_maximum_only(figures: _NewLand) -> bool:
+    """A requirement written as a maximum alone (`≤2.0`) and no indicator. A range field with
+    only `max` is not this: its `min` is missing, not stated to be absent."""
+    req = figures.requirement
+    return req is not None and req.form == "maximum" and figures.indicator is None
+
+
 def _maximum_only(facts: Facts, _params: Params) -> Any:
-    """Whether the parcel gives a maximum plot ratio and nothing that sets the indicator."""
+    """Whether the parcel's requirement states only a maximum, and nothing sets the indicator."""
     figures = _new_land(facts)
-    if figures.indicator is not None or figures.low is not None:
-        return False
-    if figures.high is not None:
+    if _states_maximum_only(figures):
         return True
+    if figures.indicator is not None or figures.requirement is not None or figures.low is not None:
+        return False
     return Unknown(missing=("new_land.plot_ratio_indicator",))
 
 

@@ -18,12 +18,12 @@ from landrules.exitcodes import ExitCode
 
 PACK = ROOT / "rules" / "cixi-jingxinjian-2019-13"
 JUNIT_XSD = Path(__file__).parent / "schemas" / "junit-10.xsd"
-BELOW = "condition coverage 87.5% is below --min-coverage 100"
+BELOW = "condition coverage 88.5% is below --min-coverage 100"
 
 
 @pytest.fixture
 def thin_pack(tmp_path: Path) -> Path:
-    """The shipped pack without its P3 tests: 87.5% condition coverage."""
+    """The shipped pack without its P3 tests: 88.5% condition coverage."""
     copy = tmp_path / "pack"
     shutil.copytree(PACK, copy)
     for path in (copy / "tests").glob("p3-*.yaml"):
