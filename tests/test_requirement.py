@@ -199,7 +199,16 @@ def test_the_register_output_keeps_the_announcement_columns_without_a_warning(
 ) -> None:
     register = write_gbk_csv(tmp_path / "出让公告.csv")
     out = tmp_path / "result.csv"
-    args = ["check", str(register), "--format", "csv", "--output", str(out), "--as-of", "2019-06-01"]
+    args = [
+        "check",
+        str(register),
+        "--format",
+        "csv",
+        "--output",
+        str(out),
+        "--as-of",
+        "2019-06-01",
+    ]
     result = invoke_cli(args)
     assert "unknown-columns" not in result.stdout + result.stderr, result.describe()
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))

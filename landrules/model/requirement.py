@@ -27,8 +27,8 @@ __all__ = [
     "PERCENT_EXAMPLES",
     "Bound",
     "Percentage",
-    "PlotRatioRequirementText",
     "PlotRatioRequirement",
+    "PlotRatioRequirementText",
     "RequirementError",
     "parse_requirement",
 ]
@@ -232,7 +232,9 @@ def _number(token: _Token) -> Decimal:
         number = parse_plain_decimal(token.text)
     except NumberTextError as err:
         hint = t("req.hint.number", number=token.text, hint=err.hint) if err.hint else ""
-        raise RequirementError(t("req.number", number=token.text, problem=err.problem), hint)
+        raise RequirementError(
+            t("req.number", number=token.text, problem=err.problem), hint
+        ) from None
     if number == 0:
         raise RequirementError(t("req.number", number=token.text, problem=t("num.above_zero")))
     if number >= 100:
@@ -287,10 +289,8 @@ def parse_requirement(text: str) -> PlotRatioRequirement:
     if not text.strip(_SPACES):
         raise RequirementError(t("req.empty"), t("num.hint.leave_out"))
     tokens = _tokens(text)
-    if tokens and tokens[0].kind == "subject" and len(tokens) > 1:
-        body = tokens[1:]  # `容积率 1.2-2.0`, `容积率≥1.2`
-    else:
-        body = tokens
+    leading_subject = len(tokens) > 1 and tokens[0].kind == "subject"
+    body = tokens[1:] if leading_subject else tokens  # `容积率 1.2-2.0`, `容积率≥1.2`
     kinds = [tok.kind for tok in body]
     bounds: dict[str, Bound] = {}
 
@@ -353,7 +353,9 @@ def _validate(value: Any) -> PlotRatioRequirement:
     except RequirementError as err:
         expected = t("req.expected", examples=", ".join(EXAMPLES))
         raise PydanticCustomError(
-            "value_error", "{problem}", {"problem": err.problem, "expected": expected, "hint": err.hint}
+            "value_error",
+            "{problem}",
+            {"problem": err.problem, "expected": expected, "hint": err.hint},
         ) from None
 
 
@@ -392,7 +394,9 @@ def _percentage(value: Any) -> str:
     except RequirementError as err:
         expected = t("req.expected_percent", examples=", ".join(PERCENT_EXAMPLES))
         raise PydanticCustomError(
-            "value_error", "{problem}", {"problem": err.problem, "expected": expected, "hint": err.hint}
+            "value_error",
+            "{problem}",
+            {"problem": err.problem, "expected": expected, "hint": err.hint},
         ) from None
     return text
 
