@@ -235,3 +235,168 @@ def test_ask_takes_the_indicator_as_the_announcement_writes_it(tmp_path: Path) -
     written = out.read_text("utf-8")
     assert "plot_ratio_requirement: ≥1.2" in written, written
     assert "plot_ratio_indicator" not in written, written
+
+
+# --- Every accepted spelling, read through the parcel model (YAML and registers use it) -------
+
+SPELLINGS = {
+    # text as written: (form, min, min strict, max, max strict)
+    "1.2": ("indicator", None, None, None, None),
+    "=1.2": ("indicator", None, None, None, None),
+    "≥1.2": ("minimum", "1.2", False, None, None),
+    "≧1.2": ("minimum", "1.2", False, None, None),
+    ">=1.2": ("minimum", "1.2", False, None, None),
+    "＞1.2": ("minimum", "1.2", True, None, None),
+    ">1.2": ("minimum", "1.2", True, None, None),
+    "大于1.2": ("minimum", "1.2", True, None, None),
+    "大于等于1.2": ("minimum", "1.2", False, None, None),
+    "不低于1.2": ("minimum", "1.2", False, None, None),
+    "不小于1.2": ("minimum", "1.2", False, None, None),
+    "容积率≥1.2": ("minimum", "1.2", False, None, None),
+    "容积率：≥1.2": ("minimum", "1.2", False, None, None),
+    "FAR ≥ 1.2": ("minimum", "1.2", False, None, None),
+    "1.2≤FAR": ("minimum", "1.2", False, None, None),
+    "≤2.0": ("maximum", None, None, "2.0", False),
+    "≦2.0": ("maximum", None, None, "2.0", False),
+    "<=2.0": ("maximum", None, None, "2.0", False),
+    "＜2.0": ("maximum", None, None, "2.0", True),
+    "不高于2.0": ("maximum", None, None, "2.0", False),
+    "不大于2.0": ("maximum", None, None, "2.0", False),
+    "不超过2.0": ("maximum", None, None, "2.0", False),
+    "小于2.0": ("maximum", None, None, "2.0", True),
+    "1.2-2.0": ("range", "1.2", False, "2.0", False),
+    " 1.2 - 2.0 ": ("range", "1.2", False, "2.0", False),
+    "1.2～2.0": ("range", "1.2", False, "2.0", False),
+    "1.2~2.0": ("range", "1.2", False, "2.0", False),
+    "1.2—2.0": ("range", "1.2", False, "2.0", False),
+    "1.2至2.0": ("range", "1.2", False, "2.0", False),
+    "1.2到2.0": ("range", "1.2", False, "2.0", False),
+    "容积率 1.2-2.0": ("range", "1.2", False, "2.0", False),
+    "≥1.0且≤2.0": ("range", "1.0", False, "2.0", False),
+    "≥1.0并且<2.0": ("range", "1.0", False, "2.0", True),
+    "≥1.0,≤2.0": ("range", "1.0", False, "2.0", False),
+    "＞1.0，≤2.0": ("range", "1.0", True, "2.0", False),
+    "不低于1.0且不超过2.0": ("range", "1.0", False, "2.0", False),
+    "1.0≤FAR≤2.0": ("range", "1.0", False, "2.0", False),
+    "1.0<FAR<2.0": ("range", "1.0", True, "2.0", True),
+    "1.0≤容积率≤2.0": ("range", "1.0", False, "2.0", False),
+    "2.0≥FAR≥1.0": ("range", "1.0", False, "2.0", False),
+    "1.2-1.2": ("range", "1.2", False, "1.2", False),
+}
+
+REFUSED = {
+    # text: what the message must say (and the hint, where one is certain)
+    "约1.2": ("cannot read '约'", ""),
+    "1.2以上": ("cannot read '以上'", ""),
+    "2.0-1.2": ("inverted: minimum 2.0 is above maximum 1.2", "write 1.2-2.0"),
+    "１.２": ("full-width digits", "in place of １.２: write 1.2"),
+    "≥01.2": ("leading zeros", "in place of 01.2: write 1.2"),
+    "≥0": ("must be above 0", ""),
+    "≥100": ("implausibly large", ""),
+    "≥1.2且≥1.5": ("the minimum is given twice", ""),
+    "1.2-": ("a range needs one number on each side", ""),
+    "1.2 2.0": ("not a form of plot-ratio requirement", ""),
+    ">1.2且<1.2": ("no plot ratio meets it", ""),
+    "": ("the requirement is empty", ""),
+}
+
+
+def _reading(text: str) -> tuple[Any, ...]:
+    from landrules.model.parcel import Parcel
+
+    parcel = Parcel.model_validate(
+        {"schema_version": "1", "new_land": {"plot_ratio_requirement": text}}
+    )
+    assert parcel.new_land is not None
+    req: Any = parcel.new_land.plot_ratio_requirement
+    assert str(req) == text  # kept exactly as written
+
+    def num(bound: Any) -> str | None:
+        return None if bound is None else format(bound.value, "f")
+
+    return (
+        req.form,
+        num(req.min),
+        None if req.min is None else req.min.strict,
+        num(req.max),
+        None if req.max is None else req.max.strict,
+    )
+
+
+@pytest.mark.parametrize("text", SPELLINGS)
+def test_every_accepted_spelling_reads_as_what_it_says(text: str) -> None:
+    assert _reading(text) == SPELLINGS[text]
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_a_spelling_that_cannot_be_read_is_refused_with_the_accepted_forms(
+    text: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "parcel.yaml"
+    path.write_text(
+        f'schema_version: "1"\nnew_land:\n  plot_ratio_requirement: "{text}"\n', "utf-8"
+    )
+    result = invoke_cli(["check", str(path)])
+    assert result.exit_code == 3, result.describe()
+    problem, hint = REFUSED[text]
+    first = result.stderr.splitlines()[0] if result.stderr else result.stdout.splitlines()[0]
+    assert first.startswith(f"{path}:3:27: error[value_error] new_land.plot_ratio_requirement: ")
+    assert problem in first, result.describe()
+    assert "1.2, ≥1.2, >1.2, ≤2.0, 1.2-2.0" in first and "1.0≤FAR≤2.0" in first, first
+    if hint:
+        assert f"hint: {hint}" in result.stderr + result.stdout, result.describe()
+
+
+def _p2(tmp_path: Path, new_land: str) -> Any:
+    path = tmp_path / "parcel.yaml"
+    path.write_text(
+        'schema_version: "1"\n'
+        'parcel: {land_area_m2: "20000", land_supply: newly_supplied, land_tenure: granted}\n'
+        'land_use: {current: {gbt21010: "0601"}}\n'
+        "approvals: {factory_floor_area: {status: given}}\n"
+        "application_date: 2019-06-01\n"
+        f"new_land: {{{new_land}, approved_factory_floor_area_m2: '30000'}}\n",
+        "utf-8",
+    )
+    return path, invoke_cli(["check", str(path), "--format", "json"])
+
+
+def test_a_requirement_that_disagrees_with_the_indicator_is_an_error_naming_both(
+    tmp_path: Path,
+) -> None:
+    path, result = _p2(tmp_path, "plot_ratio_requirement: ≥1.2, plot_ratio_indicator: '1.5'")
+    assert result.exit_code == 3, result.describe()
+    message = (result.stderr + result.stdout).splitlines()[0]
+    assert message.startswith(f"{path}:6:"), message
+    assert "plot_ratio_requirement ≥1.2 and plot_ratio_indicator 1.5 disagree" in message
+
+
+def test_a_requirement_that_disagrees_with_the_range_is_an_error_naming_both(
+    tmp_path: Path,
+) -> None:
+    range_ = "plot_ratio_range: {min: '1.0', max: '2.0'}"
+    _, result = _p2(tmp_path, f"plot_ratio_requirement: 1.2-2.0, {range_}")
+    assert result.exit_code == 3, result.describe()
+    assert (
+        "plot_ratio_requirement 1.2-2.0 and plot_ratio_range (min 1.0, max 2.0) disagree"
+        in result.stderr + result.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    "new_land",
+    [
+        "plot_ratio_requirement: ≥1.2, plot_ratio_indicator: '1.20'",
+        "plot_ratio_requirement: '1.2', plot_ratio_indicator: '1.2'",
+        "plot_ratio_requirement: 1.0-2.0, plot_ratio_indicator: '1.2'",
+        "plot_ratio_requirement: 1.2～2.0, plot_ratio_range: {min: '1.2', max: '2.0'}",
+    ],
+)
+def test_a_requirement_that_agrees_with_the_indicator_or_range_is_accepted(
+    tmp_path: Path, new_land: str
+) -> None:
+    _, result = _p2(tmp_path, new_land)
+    assert result.exit_code == 0, result.describe()
+    p2 = next(p for p in json.loads(result.stdout)["provisions"] if p["id"] == "P2")
+    expected = "needs_review" if "plot_ratio_range" in new_land else "applies"
+    assert p2["outcome"] == expected, p2
