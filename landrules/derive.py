@@ -395,7 +395,7 @@ def _maximum_only(facts: Facts, _params: Params) -> Any:
         return True
     if figures.indicator is not None or figures.requirement is not None or figures.low is not None:
         return False
-    return Unknown(missing=("new_land.plot_ratio_indicator",))
+    return Unknown(missing=("new_land.plot_ratio_requirement",))
 
 
 def _above_maximum(facts: Facts, params: Params) -> Any:
