@@ -400,3 +400,42 @@ def test_a_requirement_that_agrees_with_the_indicator_or_range_is_accepted(
     p2 = next(p for p in json.loads(result.stdout)["provisions"] if p["id"] == "P2")
     expected = "needs_review" if "plot_ratio_range" in new_land else "applies"
     assert p2["outcome"] == expected, p2
+
+
+def test_a_geojson_layer_keeps_the_announcement_fields_and_reads_a_number_as_the_indicator(
+    tmp_path: Path,
+) -> None:
+    """As a GIS layer exported with English field names: the requirement as text or a number."""
+    base = {
+        "parcel.land_area_m2": 20000,
+        "parcel.land_supply": "newly_supplied",
+        "land_use.current.gbt21010": "0601",
+        "new_land.approved_factory_floor_area_m2": 30000,
+        "approvals.factory_floor_area.status": "given",
+    }
+    features = [
+        {
+            "parcel.code": "G1",
+            "new_land.plot_ratio_requirement": "≥1.2",
+            "new_land.green_ratio": "≤20%",
+        },
+        {
+            "parcel.code": "G2",
+            "new_land.plot_ratio_requirement": 1.2,
+            "new_land.building_density": 55,
+        },
+    ]
+    layer = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": None, "properties": {**base, **f}} for f in features
+        ],
+    }
+    path = tmp_path / "出让地块.geojson"
+    path.write_text(json.dumps(layer, ensure_ascii=False), "utf-8")
+    result = invoke_cli(["check", str(path), "--format", "geojson", "--as-of", "2019-06-01"])
+    assert result.exit_code == 0, result.describe()
+    out = [f["properties"] for f in json.loads(result.stdout)["features"]]
+    assert out[0]["new_land.green_ratio"] == "≤20%" and out[1]["new_land.building_density"] == 55
+    assert [p["landrules_P2_outcome"] for p in out] == ["applies", "applies"], out
+    assert [str(p["landrules_P2_area_m2"]) for p in out] == ["6000.0", "6000.0"], out
