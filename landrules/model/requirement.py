@@ -363,7 +363,14 @@ PlotRatioRequirementText = Annotated[
     PlotRatioRequirement,
     PlainValidator(_validate),
     PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string", "examples": list(EXAMPLES)}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "examples": list(EXAMPLES)},
+                {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 100},
+            ]
+        }
+    ),
 ]
 """A plot-ratio requirement in a parcel file or register cell: kept as written, read as above."""
 
@@ -404,6 +411,8 @@ def _percentage(value: Any) -> str:
 Percentage = Annotated[
     str,
     PlainValidator(_percentage),
-    WithJsonSchema({"type": "string", "examples": list(PERCENT_EXAMPLES)}),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "examples": list(PERCENT_EXAMPLES)}, {"type": "number"}]}
+    ),
 ]
 """建筑密度 / 绿地率 as the announcement writes them; never used by a condition."""
