@@ -439,3 +439,34 @@ def test_a_geojson_layer_keeps_the_announcement_fields_and_reads_a_number_as_the
     assert out[0]["new_land.green_ratio"] == "≤20%" and out[1]["new_land.building_density"] == 55
     assert [p["landrules_P2_outcome"] for p in out] == ["applies", "applies"], out
     assert [str(p["landrules_P2_area_m2"]) for p in out] == ["6000.0", "6000.0"], out
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("≤55%", ""),
+        ("20%", ""),
+        ("15%-20%", ""),
+        ("不低于15%", ""),
+        ("≥15%且≤20%", ""),
+        ("101%", "the number 101: above 100%"),
+        ("很多", "cannot read '很多'"),
+        ("１５%", "the number １５: full-width digits"),
+        ("容积率≥20%", "not a percentage with an optional comparison"),
+    ],
+)
+def test_a_green_ratio_is_checked_loosely_and_kept_as_written(text: str, problem: str) -> None:
+    from pydantic import ValidationError
+
+    from landrules.model.parcel import Parcel
+
+    data = {"schema_version": "1", "new_land": {"green_ratio": text, "building_density": text}}
+    try:
+        parcel = Parcel.model_validate(data)
+    except ValidationError as err:
+        assert problem, err
+        assert {e["loc"][-1] for e in err.errors()} == {"green_ratio", "building_density"}
+        assert problem in str(err.errors()[0]["ctx"]["problem"]), err
+        return
+    assert not problem
+    assert parcel.new_land is not None and parcel.new_land.green_ratio == text

@@ -397,7 +397,7 @@ def _percentage(value: Any) -> str:
             raise RequirementError(t("req.not_text"))
         if text != text.strip(_SPACES):
             raise RequirementError(t("num.spaces_value"), t("num.hint.write", text=text.strip()))
-        parse_requirement(text.replace("%", "").replace("％", ""))
+        _check_percentage(text.replace("%", "").replace("％", ""))
     except RequirementError as err:
         expected = t("req.expected_percent", examples=", ".join(PERCENT_EXAMPLES))
         raise PydanticCustomError(
@@ -406,6 +406,26 @@ def _percentage(value: Any) -> str:
             {"problem": err.problem, "expected": expected, "hint": err.hint},
         ) from None
     return text
+
+
+def _check_percentage(bare: str) -> None:
+    """Loosely: the words and symbols of a requirement around one or two numbers of 0 to 100."""
+    if not bare.strip(_SPACES):
+        raise RequirementError(t("req.empty"), t("num.hint.leave_out"))
+    tokens = _tokens(bare)  # a character that is none of them is refused where it stands
+    numbers = [tok for tok in tokens if tok.kind == "number"]
+    if not 1 <= len(numbers) <= 2 or any(tok.kind == "subject" for tok in tokens):
+        raise RequirementError(t("req.percent_shape"))
+    for tok in numbers:
+        try:
+            number = parse_plain_decimal(tok.text)
+        except NumberTextError as err:
+            hint = t("req.hint.number", number=tok.text, hint=err.hint) if err.hint else ""
+            problem = t("req.number", number=tok.text, problem=err.problem)
+            raise RequirementError(problem, hint) from None
+        if number > 100:
+            problem = t("req.number", number=tok.text, problem=t("req.above_100"))
+            raise RequirementError(problem)
 
 
 Percentage = Annotated[
