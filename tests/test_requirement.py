@@ -470,3 +470,16 @@ def test_a_green_ratio_is_checked_loosely_and_kept_as_written(text: str, problem
         return
     assert not problem
     assert parcel.new_land is not None and parcel.new_land.green_ratio == text
+
+
+def test_a_register_row_whose_requirement_disagrees_is_an_error_at_the_requirement_cell(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "台账.csv"
+    path.write_bytes("宗地号,容积率控制指标,容积率\r\nA1,1.5,≥1.2\r\nA2,1.2,≥1.2\r\n".encode("gbk"))
+    result = invoke_cli(["check", str(path), "--as-of", "2019-06-01"])
+    assert result.exit_code == 3, result.describe()
+    errors = [x for x in (result.stderr + result.stdout).splitlines() if "error[" in x]
+    assert len(errors) == 1, result.describe()  # A2 agrees: accepted
+    assert errors[0].startswith(f"{path}:2:3: error[value_error] 容积率: "), errors
+    assert "plot_ratio_requirement ≥1.2 and plot_ratio_indicator 1.5 disagree" in errors[0]

@@ -325,17 +325,21 @@ class NewLand(Record):
         description="As written, e.g. ≤20%; carried to the outputs, never used in a verdict.",
     )
 
-    @model_validator(mode="after")
-    def _requirement_agrees(self) -> NewLand:
+    @field_validator("plot_ratio_requirement")
+    @classmethod
+    def _requirement_agrees(
+        cls, req: PlotRatioRequirement | None, info: ValidationInfo
+    ) -> PlotRatioRequirement | None:
         """The requirement and the indicator or range say the same thing twice, or it is an error.
 
         A requirement and a field it duplicates may both be given when they agree (a clerk often
-        fills both); when they disagree neither is read, since either may be the typo.
+        fills both); when they disagree neither is read, since either may be the typo. The error
+        is the requirement's, so it points at its line or register cell.
         """
-        req = self.plot_ratio_requirement
         if req is None:
-            return self
-        indicator, span = self.plot_ratio_indicator, self.plot_ratio_range
+            return req
+        indicator = info.data.get("plot_ratio_indicator")
+        span: PlotRatioRange | None = info.data.get("plot_ratio_range")
         if indicator is not None and not _indicator_fits(req, indicator):
             raise ValueError(
                 t("parcel.requirement_vs_indicator", req=req.text, indicator=indicator)
@@ -352,7 +356,7 @@ class NewLand(Record):
                         max=span.max if span.max is not None else "—",
                     )
                 )
-        return self
+        return req
 
 
 def _indicator_fits(req: PlotRatioRequirement, indicator: Any) -> bool:
