@@ -73,6 +73,13 @@ INDICATOR_RANGE = Ambiguity(
     "“容积率控制指标” (plot-ratio control indicator)",
 )
 
+MAXIMUM_ONLY = Ambiguity(
+    "indicator-is-a-maximum",
+    "宗地只给出容积率上限（如 ≤2.0），原文未说明此时“容积率控制指标”是多少",
+    "the parcel gives only a maximum plot ratio (such as ≤2.0); the text does not say what the "
+    "“容积率控制指标” (plot-ratio control indicator) is then",
+)
+
 CHANGE_TO_M0 = Ambiguity(
     "change-to-m0-possible",
     "项目实施后为新型产业用地（M0），而现状用途未注明为M0：可能改为M0",
@@ -294,19 +301,61 @@ def _raise_concerned(facts: Facts, params: Params) -> Any:
     return max(_ZERO, min(rise, production))
 
 
-def _new_land(facts: Facts) -> tuple[Any, ...]:
-    approved = facts.get("new_land.approved_factory_floor_area_m2")
+@dataclass(frozen=True, slots=True)
+class _NewLand:
+    """P2's figures, exact, from whichever field states them (indicator, range, requirement)."""
+
+    approved: Fraction | None
+    indicator: Fraction | None  # stated, a bare requirement, or a requirement's minimum alone
+    low: Fraction | None  # a range's minimum (the range field, or a requirement's)
+    high: Fraction | None  # the maximum (the range field, or a requirement's)
+    high_strict: bool  # the maximum itself is excluded (`<2.0`)
+    requirement: Any  # the requirement as written, if any
+
+
+def _exact(value: Any) -> Fraction | None:
+    return exact(value) if value is not None else None
+
+
+def _new_land(facts: Facts) -> _NewLand:
+    """The plot-ratio figures however the parcel states them. The parcel model has already
+    refused a requirement that disagrees with the indicator or range, so here they agree.
+
+    A minimum alone (`≥1.2`) is read as the control indicator the premium was paid against
+    (P2.advisory.minimum-is-indicator); a range goes as `plot_ratio_range` goes; a maximum alone
+    leaves the indicator open (P2.review.maximum-only)."""
+    req = facts.get("new_land.plot_ratio_requirement")
     indicator = facts.get("new_land.plot_ratio_indicator")
-    low_ratio = facts.get("new_land.plot_ratio_range.min")
-    high_ratio = facts.get("new_land.plot_ratio_range.max")
-    return tuple(
-        exact(v) if v is not None else None for v in (approved, indicator, low_ratio, high_ratio)
+    low = facts.get("new_land.plot_ratio_range.min")
+    high = facts.get("new_land.plot_ratio_range.max")
+    high_strict = False
+    if req is not None:
+        if indicator is None and req.form == "indicator":
+            indicator = req.value
+        elif indicator is None and req.form == "minimum":
+            indicator = req.min.value
+        if req.form in ("range", "maximum") and req.max is not None:
+            low = req.min.value if req.min is not None else low
+            high, high_strict = req.max.value, req.max.strict
+    return _NewLand(
+        _exact(facts.get("new_land.approved_factory_floor_area_m2")),
+        _exact(indicator),
+        _exact(low),
+        _exact(high),
+        high_strict,
+        req,
     )
 
 
 def _above_indicator(facts: Facts, _params: Params) -> Any:
-    """Approved factory floor area minus what the indicator allows on this land, floored at 0."""
-    approved, indicator, low_ratio, high_ratio = _new_land(facts)
+    """Approved factory floor area minus what the indicator allows on this land, floored at 0.
+
+    With a range, every indicator in it is a reading (a Span); with a maximum alone, every
+    indicator from 0 up to it is one, so the area lies between approved − maximum × land and
+    the whole approved area."""
+    figures = _new_land(facts)
+    approved, indicator = figures.approved, figures.indicator
+    low_ratio, high_ratio = figures.low, figures.high
     land = land_area(facts)
     missing = tuple(
         k
@@ -316,22 +365,63 @@ def _above_indicator(facts: Facts, _params: Params) -> Any:
         )
         if v is None
     )
-    if indicator is None and (low_ratio is None or high_ratio is None):
+    maximum_only = _states_maximum_only(figures)
+    if indicator is None and not maximum_only and (low_ratio is None or high_ratio is None):
         missing += ("new_land.plot_ratio_indicator",)
     if missing or approved is None or land is None:
         return Unknown(missing=missing)
     if indicator is not None:
         return max(_ZERO, approved - indicator * land)
-    if low_ratio is None or high_ratio is None:
+    if high_ratio is None:
         return Unknown(missing=("new_land.plot_ratio_indicator",))
     low = max(_ZERO, approved - high_ratio * land)
+    if low_ratio is None:  # a requirement written as a maximum alone
+        return Span(low, approved, MAXIMUM_ONLY)
     high = max(_ZERO, approved - low_ratio * land)
     return low if low == high else Span(low, high, INDICATOR_RANGE)
 
 
+def _states_maximum_only(figures: _NewLand) -> bool:
+    """A requirement written as a maximum alone (`≤2.0`) and no indicator. A range field with
+    only `max` is not this: its `min` is missing, not stated to be absent."""
+    req = figures.requirement
+    return req is not None and req.form == "maximum" and figures.indicator is None
+
+
+def _maximum_only(facts: Facts, _params: Params) -> Any:
+    """Whether the parcel's requirement states only a maximum, and nothing sets the indicator."""
+    figures = _new_land(facts)
+    if _states_maximum_only(figures):
+        return True
+    if figures.indicator is not None or figures.requirement is not None or figures.low is not None:
+        return False
+    return Unknown(missing=("new_land.plot_ratio_requirement",))
+
+
+def _above_maximum(facts: Facts, params: Params) -> Any:
+    """Whether the approved factory floor area alone gives a plot ratio above the stated
+    maximum; a strict maximum (`<2.0`) is exceeded by reaching it. A requirement written as a
+    minimum alone states no maximum, so nothing is above it."""
+    figures = _new_land(facts)
+    ratio = _approved_plot_ratio(facts, params)
+    if figures.high is None:
+        req = figures.requirement
+        if req is not None and req.form == "minimum":
+            return False
+        return Unknown(
+            missing=merge_unique(
+                ratio.missing if isinstance(ratio, Unknown) else (),
+                ("new_land.plot_ratio_range.max",),
+            )
+        )
+    if isinstance(ratio, Unknown):
+        return ratio
+    return ratio > figures.high or (figures.high_strict and ratio == figures.high)
+
+
 def _approved_plot_ratio(facts: Facts, _params: Params) -> Any:
     """The plot ratio the approved factory floor area alone gives the land."""
-    approved = _new_land(facts)[0]
+    approved = _exact(facts.get("new_land.approved_factory_floor_area_m2"))
     land = land_area(facts)
     if approved is None or land is None:
         return Unknown(
@@ -498,9 +588,38 @@ DERIVATIONS: dict[str, Derivation] = {
                 "parcel.land_area_m2",
                 "new_land.plot_ratio_indicator",
                 "new_land.plot_ratio_range",
+                "new_land.plot_ratio_requirement",
             ),
             (),
             _above_indicator,
+        ),
+        Derivation(
+            "plot_ratio_maximum_only",
+            "只给出容积率上限",
+            "only a maximum plot ratio is given",
+            "",
+            (
+                "new_land.plot_ratio_indicator",
+                "new_land.plot_ratio_range",
+                "new_land.plot_ratio_requirement",
+            ),
+            (),
+            _maximum_only,
+        ),
+        Derivation(
+            "approved_factory_plot_ratio_above_maximum",
+            "经批准厂房面积对应的容积率超过容积率上限",
+            "the plot ratio of the approved factory floor area is above the stated maximum",
+            "",
+            (
+                "new_land.approved_factory_floor_area_m2",
+                "parcel.land_area",
+                "parcel.land_area_m2",
+                "new_land.plot_ratio_range",
+                "new_land.plot_ratio_requirement",
+            ),
+            (),
+            _above_maximum,
         ),
         Derivation(
             "approved_factory_plot_ratio",

@@ -26,8 +26,31 @@ Ask = Callable[[str], str]
 Say = Callable[[str], None]
 
 
+WRITTEN_AS = {"new_land.plot_ratio_indicator": "new_land.plot_ratio_requirement"}
+"""A question whose answer may be written as the documents write it: the plot-ratio indicator
+question takes `≥1.2` or `1.2-2.0`, kept in the requirement field it belongs in."""
+
+
+def answer_fact(fact: str, answer: str) -> str:
+    """Where an answer is written: a bare number answers the question asked; a requirement
+    as the announcement writes it (`≥1.2`, `1.2-2.0`, `≤2.0`) goes in its own field, where the
+    parcel model reads it (or refuses it with the accepted forms)."""
+    from landrules.model.types import NumberTextError, parse_plain_decimal
+
+    target = WRITTEN_AS.get(fact)
+    if target is None:
+        return fact
+    try:
+        parse_plain_decimal(answer)
+    except NumberTextError:
+        return target
+    return fact
+
+
 def allowed_answers(fact: str, lang: Lang) -> str:
     """The answers a question accepts, as the question shows them."""
+    if fact in WRITTEN_AS:
+        return t("ask.plot_ratio", lang)
     kind = fact_kind(fact)
     if kind == "approval":
         return "given, refused"
@@ -143,7 +166,7 @@ class Interview:
             if not answer:
                 return  # skipped: the fact stays unknown and is not asked again
             trial = _copy(self.data)
-            set_fact(trial, fact, yaml_value(fact, answer))
+            set_fact(trial, answer_fact(fact, answer), yaml_value(fact, answer))
             try:
                 from landrules.model.parcel import Parcel
 

@@ -65,6 +65,11 @@ def _projection(full: dict[str, Any]) -> dict[str, Any]:
         "source": full["source"],
         "parcel": full["parcel"],
         "application_date": full["application_date"],
+        **(
+            {"planning_conditions": full["planning_conditions"]}
+            if "planning_conditions" in full
+            else {}
+        ),
         "pack": {k: full["pack"][k] for k in ("id", "version", "sha256")},
         "provisions": [provision(p) for p in full["provisions"]],
     }

@@ -99,7 +99,7 @@ def test_validate_junit_is_valid(broken: Path, run_cli: Callable[..., CliResult]
 def test_test_junit_is_valid_one_testcase_per_named_case(run_cli: Callable[..., CliResult]) -> None:
     result = run_cli(["test", "rules/", "--format", "junit"])
     _junit_schema().validate(result.stdout)
-    assert result.stdout.count("<testcase ") == 23
+    assert result.stdout.count("<testcase ") == 31
     assert 'name="A planning- and EIA-compliant technical renovation' in result.stdout
 
 

@@ -43,11 +43,11 @@ def test_the_pack_page_shows_each_condition_with_quote_labels_decision_tests_and
         "    - decided by: `approvals.urban_rural_planning` is `given`\n"
     ) in page
     assert (
-        "    - coverage: true ✓ (10) · false ✗ (1) · unknown ? (11)\n"
+        "    - coverage: true ✓ (10) · false ✗ (1) · unknown ? (19)\n"
         "    - false in: A renovation refused both its planning and its environmental approval "
         "gets no waiver, and both refusals are named\n"
     ) in page
-    assert "condition coverage 100.0% (75 of 75 results seen)" in page
+    assert "condition coverage 100.0% (78 of 78 results seen)" in page
     assert "not fully covered" not in page
 
 

@@ -180,7 +180,7 @@ def test_the_batch_lines_and_summary_are_in_one_language() -> None:
     data = set().union(*(_data_words(p) for p in EXAMPLE_FILES))
     assert english_words(zh, data) == []
     assert chinese_words(en, "") == []
-    assert "地块 22 宗" in zh.splitlines()[-1] and "22 parcels" in en.splitlines()[-1]
+    assert "地块 24 宗" in zh.splitlines()[-1] and "24 parcels" in en.splitlines()[-1]
 
 
 @pytest.mark.parametrize("path", BAD_PARCELS, ids=[p.name for p in BAD_PARCELS])

@@ -163,7 +163,7 @@ def test_check_as_of_applies_to_every_parcel_of_a_batch(run_cli: Callable[..., C
     result = run_cli(["check", "examples/", "--as-of", "2014-12-31"])
     assert result.exit_code == 0, result.describe()
     assert result.stdout.splitlines()[-1].startswith(
-        "22 parcels (0 input errors) · P1: 0 applies, 22 does not apply,"
+        "24 parcels (0 input errors) · P1: 0 applies, 24 does not apply,"
     )
 
 

@@ -66,6 +66,8 @@ DERIVED: dict[str, FactType] = {
     "counted_floor_area_added_m2": _AREA_ANY_SIGN,
     "floor_area_raise_concerned_m2": _AREA,
     "approved_factory_plot_ratio": _RATIO,
+    "plot_ratio_maximum_only": _BOOL,
+    "approved_factory_plot_ratio_above_maximum": _BOOL,
 }
 
 

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from landrules.i18n import t
+from landrules.model.requirement import Percentage, PlotRatioRequirement, PlotRatioRequirementText
 from landrules.model.types import (
     AreaM2,
     AreaOrZeroM2,
@@ -304,8 +305,74 @@ class NewLand(Record):
     plot_ratio_range: PlotRatioRange | None = Field(
         None, title="规划条件容积率区间", description="Range in the planning conditions."
     )
+    plot_ratio_requirement: PlotRatioRequirementText | None = Field(
+        None,
+        title="容积率（出让公告、规划条件原文）",
+        description="The plot-ratio requirement as the announcement or planning conditions write "
+        "it: 1.2, ≥1.2, ≤2.0, 1.2-2.0, 1.0≤FAR≤2.0, 不低于1.2 (docs/parcel-format.md).",
+    )
     approved_factory_floor_area_m2: AreaM2 | None = Field(
         None, title="经批准建设厂房面积", description="Approved factory floor area, m²."
+    )
+    building_density: Percentage | None = Field(
+        None,
+        title="建筑密度",
+        description="As written, e.g. ≤55%; carried to the outputs, never used in a verdict.",
+    )
+    green_ratio: Percentage | None = Field(
+        None,
+        title="绿地率",
+        description="As written, e.g. ≤20%; carried to the outputs, never used in a verdict.",
+    )
+
+    @field_validator("plot_ratio_requirement")
+    @classmethod
+    def _requirement_agrees(
+        cls, req: PlotRatioRequirement | None, info: ValidationInfo
+    ) -> PlotRatioRequirement | None:
+        """The requirement and the indicator or range say the same thing twice, or it is an error.
+
+        A requirement and a field it duplicates may both be given when they agree (a clerk often
+        fills both); when they disagree neither is read, since either may be the typo. The error
+        is the requirement's, so it points at its line or register cell.
+        """
+        if req is None:
+            return req
+        indicator = info.data.get("plot_ratio_indicator")
+        span: PlotRatioRange | None = info.data.get("plot_ratio_range")
+        if indicator is not None and not _indicator_fits(req, indicator):
+            raise ValueError(
+                t("parcel.requirement_vs_indicator", req=req.text, indicator=indicator)
+            )
+        if span is not None and req.form != "indicator":
+            low = req.min.value if req.min is not None else None
+            high = req.max.value if req.max is not None else None
+            if (low, high) != (span.min, span.max):
+                raise ValueError(
+                    t(
+                        "parcel.requirement_vs_range",
+                        req=req.text,
+                        min=span.min if span.min is not None else "—",
+                        max=span.max if span.max is not None else "—",
+                    )
+                )
+        return req
+
+
+def _indicator_fits(req: PlotRatioRequirement, indicator: Any) -> bool:
+    """A bare number or a minimum alone is read as the indicator, so it must be that number; a
+    range or a maximum leaves the indicator open, so it must only lie within the bounds."""
+    if req.form == "indicator":
+        return bool(req.value == indicator)
+    if req.form == "minimum" and req.min is not None:
+        return bool(req.min.value == indicator)
+    if req.min is not None and (
+        indicator < req.min.value or (req.min.strict and indicator == req.min.value)
+    ):
+        return False
+    return not (
+        req.max is not None
+        and (indicator > req.max.value or (req.max.strict and indicator == req.max.value))
     )
 
 

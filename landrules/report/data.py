@@ -183,7 +183,7 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
 def _whose(verdict: Verdict) -> dict[str, Any]:
     """Which parcel a record is about: its source, code and name, and application date."""
     identity = verdict.parcel.parcel
-    return {
+    head: dict[str, Any] = {
         "source": verdict.source,
         "parcel": identity.model_dump(mode="json", include={"code", "name"}, exclude_none=True)
         if identity
@@ -192,6 +192,37 @@ def _whose(verdict: Verdict) -> dict[str, Any]:
         if verdict.application_date
         else None,
     }
+    stated = planning_conditions(verdict.parcel)
+    if stated:
+        head["planning_conditions"] = stated
+    return head
+
+
+def planning_conditions(parcel: Any) -> dict[str, Any]:
+    """The announcement's figures as written, and how the plot-ratio requirement was read.
+
+    Building density and green ratio are carried so that a register copied from announcements
+    loses nothing; no condition reads them. Only what the parcel states is listed."""
+    new_land = parcel.new_land
+    if new_land is None:
+        return {}
+    out: dict[str, Any] = {}
+    req = new_land.plot_ratio_requirement
+    if req is not None:
+        out["plot_ratio_requirement"] = {
+            "text": req.text,
+            "form": req.form,
+            "value": _value(req.value) if req.value is not None else None,
+            "min": _value(req.min.value) if req.min is not None else None,
+            "min_strict": req.min.strict if req.min is not None else None,
+            "max": _value(req.max.value) if req.max is not None else None,
+            "max_strict": req.max.strict if req.max is not None else None,
+        }
+    for name in ("building_density", "green_ratio"):
+        value = getattr(new_land, name)
+        if value is not None:
+            out[name] = value
+    return out
 
 
 def _pack_identity(pack: Any) -> dict[str, Any]:
