@@ -66,13 +66,16 @@ class _TextFirst(GenerateJsonSchema):
         return inner
 
 
-def _synonym_table(function: Any) -> dict[str, str]:
-    """The Chinese synonyms a `model.parcel._synonyms` validator accepts (read from its closure)."""
+def _synonym_table(function: Any) -> list[str]:
+    """The Chinese words a `model.parcel._synonyms` validator accepts: its closure names its
+    table in `landrules.model.words`, the one table every reader uses."""
+    from landrules.model.words import WORDS
+
     for cell in getattr(function, "__closure__", None) or ():
         value = cell.cell_contents
-        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-            return value
-    return {}
+        if isinstance(value, str) and value in WORDS:
+            return list(dict.fromkeys(w for words in WORDS[value].values() for w in words))
+    return []
 
 
 def _schema_of(target: Any, title: str, description: str) -> dict[str, Any]:
