@@ -128,6 +128,7 @@ def check(
         typer.Option("--output", "-o", help=help_text("help.check.output")),
     ] = None,
     detail: Annotated[bool, typer.Option("--detail", help=help_text("help.check.detail"))] = False,
+    brief: Annotated[bool, typer.Option("--brief", help=help_text("help.check.brief"))] = False,
     exclude: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option("--exclude", help=help_text("help.check.exclude")),
@@ -251,6 +252,7 @@ def _check(args: dict[str, Any]) -> None:
         args["jobs"] or (os.cpu_count() or 1),
         limits,
         as_of=as_of.date() if as_of is not None else None,
+        brief=args["brief"],
     )
     try:
         code = _run_check(options)
@@ -282,6 +284,12 @@ class CheckOptions:
     jobs: int
     limits: Any = None  # yamlio.Limits, imported lazily
     as_of: Any = None  # datetime.date from --as-of: picks the rule version in force
+    brief: bool = False  # one parcel: only the summary lines, not the tree
+
+    @property
+    def stdin(self) -> bool:
+        """`check -`: one parcel file read from standard input."""
+        return [str(p) for p in self.paths] == [STDIN]
 
     @property
     def one_parcel_file(self) -> bool:
@@ -291,10 +299,25 @@ class CheckOptions:
         (path, *more) = self.paths
         return (
             not more
-            and not path.is_dir()
-            and path.suffix.lower() in YAML_SUFFIXES
+            and (self.stdin or (not path.is_dir() and path.suffix.lower() in YAML_SUFFIXES))
             and self.output_format in (Format.text, Format.json)
         )
+
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+"""How a parcel read from standard input is named in its errors (`<stdin>:3:16: …`)."""
+
+
+def _read_stdin(options: CheckOptions, pack: Any) -> Any:
+    """The verdict on the parcel file given on standard input (raises InputError)."""
+    from landrules.api import check_parcel, parcel_from_document
+    from landrules.yamlio import DEFAULT_LIMITS, load_bytes
+
+    limits = options.limits or DEFAULT_LIMITS
+    raw = sys.stdin.buffer.read(limits.max_bytes + 1)
+    doc = load_bytes(raw, STDIN_NAME, encoding=options.encoding, limits=limits, keep_going=True)
+    return check_parcel(pack, parcel_from_document(doc), STDIN_NAME)
 
 
 def _run_check(options: CheckOptions) -> ExitCode:
@@ -329,9 +352,12 @@ def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
     from landrules.problems import InputError
 
     try:
-        verdict = check_file(
-            pack, options.paths[0], encoding=options.encoding, limits=options.limits
-        )
+        if options.stdin:
+            verdict = _read_stdin(options, pack)
+        else:
+            verdict = check_file(
+                pack, options.paths[0], encoding=options.encoding, limits=options.limits
+            )
     except InputError as err:
         typer.echo(str(err), err=True)
         return ExitCode.INPUT_ERROR
@@ -343,9 +369,13 @@ def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
 
             out.write(json.dumps(verdict_data(verdict), ensure_ascii=False, indent=2) + "\n")
         else:
+            from landrules.report.summary import summary_lines
             from landrules.report.text import write_verdicts
 
-            write_verdicts([verdict], out)
+            out.write("".join(line + "\n" for line in summary_lines(verdict)))
+            if not options.brief:
+                out.write("\n")
+                write_verdicts([verdict], out)
     return _gating(options, (pv.outcome.value for pv in verdict.provisions))
 
 
