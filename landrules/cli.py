@@ -309,15 +309,19 @@ STDIN_NAME = "<stdin>"
 """How a parcel read from standard input is named in its errors (`<stdin>:3:16: …`)."""
 
 
-def _read_stdin(options: CheckOptions, pack: Any) -> Any:
-    """The verdict on the parcel file given on standard input (raises InputError)."""
-    from landrules.api import check_parcel, parcel_from_document
+def _read_one(options: CheckOptions, pack: Any) -> tuple[Any, Any]:
+    """(verdict, document) of the one parcel file, or of standard input for `check -`
+    (raises InputError)."""
+    from landrules.api import check_parcel, parcel_from_document, read_parcel_document
     from landrules.yamlio import DEFAULT_LIMITS, load_bytes
 
     limits = options.limits or DEFAULT_LIMITS
-    raw = sys.stdin.buffer.read(limits.max_bytes + 1)
-    doc = load_bytes(raw, STDIN_NAME, encoding=options.encoding, limits=limits, keep_going=True)
-    return check_parcel(pack, parcel_from_document(doc), STDIN_NAME)
+    if options.stdin:
+        raw = sys.stdin.buffer.read(limits.max_bytes + 1)
+        doc = load_bytes(raw, STDIN_NAME, encoding=options.encoding, limits=limits, keep_going=True)
+    else:
+        doc = read_parcel_document(options.paths[0], encoding=options.encoding, limits=limits)
+    return check_parcel(pack, parcel_from_document(doc), doc.path), doc
 
 
 def _run_check(options: CheckOptions) -> ExitCode:
@@ -347,20 +351,17 @@ def _gating(options: CheckOptions, outcomes: Any) -> ExitCode:
 
 
 def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
-    from landrules.api import check_file
     from landrules.outputs import atomic_output
+    from landrules.plausible import located
     from landrules.problems import InputError
 
     try:
-        if options.stdin:
-            verdict = _read_stdin(options, pack)
-        else:
-            verdict = check_file(
-                pack, options.paths[0], encoding=options.encoding, limits=options.limits
-            )
+        verdict, doc = _read_one(options, pack)
     except InputError as err:
         typer.echo(str(err), err=True)
         return ExitCode.INPUT_ERROR
+    for warning in located(verdict, doc):  # valid but unlikely figures: a warning, no more
+        typer.echo(warning.render(), err=True)
     with atomic_output(options.output) as out:
         if options.output_format is Format.json:
             import json

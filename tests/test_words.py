@@ -147,3 +147,46 @@ def test_a_refused_value_lists_every_accepted_spelling(
     assert listed in result.stderr, result.describe()
     suggestion = "现有工业用地" if lang == "zh" else "existing"
     assert f"'{suggestion}'" in result.stderr.splitlines()[1], result.describe()
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("parcel:\n  用地面积: 20000\n", "did you mean 'land_area_m2'?"),
+        ("parcel:\n  用地面积（亩）: 30\n", "did you mean 'land_area'?"),
+        ("宗地号: G1\n", "did you mean 'parcel.code'?"),
+    ],
+)
+def test_a_register_header_used_as_a_key_names_its_field(
+    text: str, hint: str, tmp_path: Path
+) -> None:
+    (tmp_path / "p.yaml").write_text('schema_version: "1"\n' + text, encoding="utf-8")
+    result = invoke_cli(["check", "p.yaml"], cwd=tmp_path)
+    assert result.exit_code == 3, result.describe()
+    assert result.stderr.splitlines()[1].startswith(f"    hint: {hint}"), result.describe()
+
+
+def test_a_land_area_without_a_unit_is_pointed_at_square_metres_first(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(
+        'schema_version: "1"\nparcel:\n  land_area: 20000\n', encoding="utf-8"
+    )
+    result = invoke_cli(["check", "p.yaml"], cwd=tmp_path)
+    hint = result.stderr.splitlines()[1]
+    assert hint.startswith("    hint: if it is in square metres, write land_area_m2: 20000")
+    assert "20000亩" not in hint  # the old hint turned 20000 m² into 13 km²
+
+
+def test_an_implausible_area_or_plot_ratio_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    source = (EXAMPLES / "p1-applies-renovation.yaml").read_text("utf-8")
+    assert 'land_area_m2: "20000"' in source
+    (tmp_path / "p.yaml").write_text(
+        source.replace('land_area_m2: "20000"', "land_area: 20000亩"), encoding="utf-8"
+    )
+    result = invoke_cli(["check", "p.yaml", "--brief"], cwd=tmp_path)
+    assert result.exit_code == 0, result.describe()  # the verdict stands: only a warning
+    warnings = [line for line in result.stderr.splitlines() if "warning[implausible]" in line]
+    assert warnings[0].startswith("p.yaml:")
+    assert "13.33 km²" in warnings[0] and "parcel.land_area" in warnings[0]
+    assert any("plot_ratio_after: 0.0024 is outside 0.1 to 10" in w for w in warnings)
+    plain = invoke_cli(["check", "examples/p1-applies-renovation.yaml", "--brief"])
+    assert "warning" not in plain.stderr, plain.describe()
