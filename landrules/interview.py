@@ -27,14 +27,18 @@ Say = Callable[[str], None]
 
 
 def allowed_answers(fact: str, lang: Lang) -> str:
-    """The answers a question accepts, as the question shows them."""
+    """The answers a question accepts, as the question shows them (in Chinese, the Chinese
+    words of the one table of words; the English words and the other spellings are accepted)."""
+    from landrules.model.words import WORDS, YES_NO, shown_word
+
     kind = fact_kind(fact)
     if kind == "approval":
-        return "given, refused"
+        return ", ".join(shown_word(v, list(WORDS["approval_status"]), lang) for v in _APPROVAL)
     if kind in ("enum", "list"):
-        return ", ".join(literal_values(fact))
+        values = literal_values(fact)
+        return ", ".join(shown_word(v, values, lang) for v in values)
     if kind == "yes_no":
-        return "yes, no"
+        return ", ".join(YES_NO[b][0] for b in (True, False)) if lang == "zh" else "yes, no"
     if kind == "land_use":
         return t("ask.land_use", lang)
     if kind == "date":
@@ -42,11 +46,15 @@ def allowed_answers(fact: str, lang: Lang) -> str:
     return t("ask.number", lang)
 
 
+_APPROVAL = ("given", "refused")
+"""The approval answers a question offers (not_stated is accepted too, never offered)."""
+
+
 def _choice(fact: str, answer: str) -> str:
     """A number typed for an enumerated answer picks that entry of the list shown."""
     kind = fact_kind(fact)
     options = (
-        ["given", "refused"]
+        list(_APPROVAL)
         if kind == "approval"
         else ["yes", "no"]
         if kind == "yes_no"
@@ -69,6 +77,18 @@ def yaml_value(fact: str, answer: str) -> Any:
     if kind == "land_use":
         return {"gbt21010": answer} if answer.isdigit() else {"planning_class": answer}
     return answer
+
+
+def answer_fact(fact: str, answer: str) -> str:
+    """The fact an answer is written to: an area typed with its unit for the land area in m²
+    (`30亩`, `2公顷`) is the land area with its unit, as `check` reads `land_area: 30亩`."""
+    from landrules.model.types import area_unit
+
+    if fact == "parcel.land_area_m2":
+        match = re.fullmatch(r"\s*[0-9][0-9.]*\s*(\S+?)\s*", answer)
+        if match is not None and area_unit(match.group(1)) is not None:
+            return "parcel.land_area"
+    return fact
 
 
 def set_fact(data: dict[str, Any], fact: str, value: Any) -> None:
@@ -104,6 +124,8 @@ class Interview:
     say: Say
     source: str = "<interview>"
     asked: list[str] = field(default_factory=list)
+    answers: dict[str, Any] = field(default_factory=dict)
+    """Each accepted answer by the fact it was written to, as written (for `answers.py`)."""
 
     def verdict(self) -> Verdict:
         from landrules.api import check_parcel
@@ -143,19 +165,25 @@ class Interview:
             if not answer:
                 return  # skipped: the fact stays unknown and is not asked again
             trial = _copy(self.data)
-            set_fact(trial, fact, yaml_value(fact, answer))
+            target = answer_fact(fact, answer)
+            value = yaml_value(fact, answer)
+            set_fact(trial, target, value)
             try:
                 from landrules.model.parcel import Parcel
 
                 Parcel.model_validate(trial)
             except ValidationError as err:
-                from landrules.yamlio import error_message
+                from landrules.yamlio import error_hint, error_message
 
                 first = err.errors()[0]
                 message = error_message(first, tuple(first["loc"]))  # in the reader's language
                 self.say("  " + t("ask.invalid", lang, error=message))
+                hint = error_hint(first)  # the same hint `check` gives
+                if hint:
+                    self.say("  " + t("ask.hint", lang, hint=hint))
                 continue
             self.data = trial
+            self.answers[target] = value
             return
 
 

@@ -190,3 +190,19 @@ def test_an_implausible_area_or_plot_ratio_is_a_warning_not_an_error(tmp_path: P
     assert any("plot_ratio_after: 0.0024 is outside 0.1 to 10" in w for w in warnings)
     plain = invoke_cli(["check", "examples/p1-applies-renovation.yaml", "--brief"])
     assert "warning" not in plain.stderr, plain.describe()
+
+
+def test_ask_in_chinese_offers_chinese_words_and_no_pattern(tmp_path: Path) -> None:
+    from conftest import CLI_ENV
+    from typer.testing import CliRunner
+
+    from landrules.cli import app
+
+    answers = "\n".join(["3", "存量", "601", "M2x", "", "是", "1", "技改"] + [""] * 40) + "\n"
+    result = CliRunner().invoke(
+        app, ["ask", "-o", str(tmp_path / "p.yaml"), "--lang", "zh"], input=answers, env=CLI_ENV
+    )
+    assert result.exit_code == 0, result.stdout
+    assert "可选答案：现有工业用地, 新增工业用地" in result.stdout
+    assert "不能接受" in result.stdout  # a refused answer is explained …
+    assert _leaks(result.stdout) == []  # … without an English value or a pattern
