@@ -18,9 +18,15 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from landrules.model.words import YES_NO
+
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _DECIMAL_TEXT = r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
-_BOOL_WORDS = ["true", "false", "yes", "no", "是", "否", "True", "False", "Yes", "No"]
+_BOOL_WORDS = [
+    *(w for answer in (True, False) for w in YES_NO[answer]),
+    *(w.capitalize() for answer in (True, False) for w in YES_NO[answer] if w.isascii()),
+]
+"""yes/no as landrules reads it (the one table of words), and capitalised as editors offer it."""
 
 
 class _TextFirst(GenerateJsonSchema):

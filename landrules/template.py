@@ -61,6 +61,12 @@ def _words(fact: str, lang: Lang) -> list[str]:
     return [shown_word(v, values, lang) for v in values]
 
 
+def _word(fact: str, value: str, lang: Lang) -> str:
+    from landrules.model.words import shown_word
+
+    return shown_word(value, literal_values(fact), lang)
+
+
 def _hint(fact: str, lang: Lang) -> str:
     kind = fact_kind(fact)
     if kind in ("enum", "list"):
@@ -70,7 +76,8 @@ def _hint(fact: str, lang: Lang) -> str:
             return allowed
         return t("new.list", lang, example=f"[{words[0]}]") + "; " + allowed
     if kind == "approval":
-        return t("new.approval", lang)
+        statuses = " | ".join(_words("approvals.environmental.status", lang))
+        return t("new.approval", lang, values=statuses)
     if kind == "land_use":
         return t("new.land_use", lang)
     if kind == "yes_no":
@@ -80,7 +87,8 @@ def _hint(fact: str, lang: Lang) -> str:
     if kind == "date":
         return t("new.date", lang)
     if fact == "buildings":
-        use, change = ("生产性用房", "新增") if lang == "zh" else ("production", "added")
+        use = _word("buildings.use", "production", lang)
+        change = _word("buildings.floors.change", "added", lang)
         return t(
             "new.list",
             lang,
@@ -88,7 +96,7 @@ def _hint(fact: str, lang: Lang) -> str:
             f"change: {change}}}]}}]",
         )
     if fact == "approvals.other":
-        given = "已取得" if lang == "zh" else "given"
+        given = _word("approvals.other.status", "given", lang)
         return t("new.list", lang, example=f"[{{name: 安全评价, status: {given}, document: …}}]")
     return t("new.text", lang)
 
