@@ -326,9 +326,12 @@ def _read_one(options: CheckOptions, pack: Any) -> tuple[Any, Any]:
 
 def _run_check(options: CheckOptions) -> ExitCode:
     from landrules.api import load_rules
+    from landrules.i18n import t
     from landrules.outputs import ensure_writable
     from landrules.problems import InputError, RulePackError
 
+    if STDIN in map(str, options.paths) and not options.stdin:  # `-` with other paths
+        raise _fail(t("cli.stdin_alone"), ExitCode.USAGE)
     if options.output is not None:
         try:
             ensure_writable(options.output)

@@ -249,10 +249,14 @@ def _keep_partial(interview: Any, text: str, target: Path, lang: Lang) -> None:
 
 
 def _verdict_lines(verdict: Any, lang: Lang) -> None:
+    """The summary lines, then any figure worth a second look (a warning, never a condition)."""
+    from landrules.plausible import implausible
     from landrules.report.summary import summary_lines
 
     for line in summary_lines(verdict, lang):
         typer.echo(line)
+    for name, message in implausible(verdict):
+        typer.echo(t("ask.implausible", lang, field=name, message=message))
 
 
 def _lang_flag(lang: Lang) -> str:

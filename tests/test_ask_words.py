@@ -146,3 +146,13 @@ def test_new_names_the_shipped_schema_on_its_first_line(tmp_path: Path) -> None:
         .startswith("# yaml-language-server: $schema=schemas/parcel.schema.json\n")
     )
     assert "run landrules schema in this folder" in outside.stdout, outside.describe()
+
+
+def test_ask_warns_about_an_implausible_area_after_the_verdict_lines(tmp_path: Path) -> None:
+    start = tmp_path / "p.yaml"
+    start.write_text('schema_version: "1"\nparcel:\n  land_area: 20000亩\n', "utf-8")
+    code, stdout = _ask([str(start), "-o", str(tmp_path / "out.yaml"), "--lang", "en"], "")
+    assert code == 0, stdout
+    lines = stdout.rstrip("\n").splitlines()
+    assert lines[-2].startswith("warning: parcel.land_area: a land area of 13333333.33 m²")
+    assert lines[-1].startswith("the full reasoning: landrules check ")

@@ -111,3 +111,9 @@ def test_a_pipe_into_the_installed_command_works(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.decode("utf-8").splitlines()[2].startswith("P3 适用")
+
+
+def test_a_dash_must_be_the_only_path() -> None:
+    result = invoke_cli(["check", "-", "examples/p2-applies.yaml"])
+    assert result.exit_code == 2, result.describe()
+    assert "must be the only path" in result.stderr, result.describe()
