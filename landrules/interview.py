@@ -50,8 +50,11 @@ _APPROVAL = ("given", "refused")
 """The approval answers a question offers (not_stated is accepted too, never offered)."""
 
 
-def _choice(fact: str, answer: str) -> str:
-    """A number typed for an enumerated answer picks that entry of the list shown."""
+def _choice(fact: str, answer: str, lang: Lang | None = None) -> str:
+    """A number typed for an enumerated answer picks that entry of the list shown, written as
+    shown (in Chinese, the Chinese word)."""
+    from landrules.model.words import WORDS, shown_word
+
     kind = fact_kind(fact)
     options = (
         list(_APPROVAL)
@@ -61,15 +64,21 @@ def _choice(fact: str, answer: str) -> str:
         else literal_values(fact)
     )
     if answer.isdigit() and options and 1 <= int(answer) <= len(options):
-        return options[int(answer) - 1]
+        chosen = options[int(answer) - 1]
+        if lang != "zh":
+            return chosen
+        if kind == "yes_no":
+            return allowed_answers(fact, lang).split(", ")[int(answer) - 1]
+        values = list(WORDS["approval_status"]) if kind == "approval" else options
+        return shown_word(chosen, values, lang)
     return answer
 
 
-def yaml_value(fact: str, answer: str) -> Any:
-    """The answer as it is written in a parcel file."""
+def yaml_value(fact: str, answer: str, lang: Lang | None = None) -> Any:
+    """The answer as it is written in a parcel file (`lang`: the words of a numbered choice)."""
     kind = fact_kind(fact)
     if kind in ("approval", "enum", "list", "yes_no"):
-        answer = _choice(fact, answer)
+        answer = _choice(fact, answer, lang)
     if kind == "approval":
         return {"status": answer}
     if kind == "list":
@@ -166,7 +175,7 @@ class Interview:
                 return  # skipped: the fact stays unknown and is not asked again
             trial = _copy(self.data)
             target = answer_fact(fact, answer)
-            value = yaml_value(fact, answer)
+            value = yaml_value(fact, answer, lang)
             set_fact(trial, target, value)
             try:
                 from landrules.model.parcel import Parcel

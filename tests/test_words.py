@@ -198,7 +198,7 @@ def test_ask_in_chinese_offers_chinese_words_and_no_pattern(tmp_path: Path) -> N
 
     from landrules.cli import app
 
-    answers = "\n".join(["3", "存量", "601", "M2x", "", "是", "1", "技改"] + [""] * 40) + "\n"
+    answers = "\n".join(["3", "存量", "601", "0601", "", "", "", "1"] + [""] * 40) + "\n"
     result = CliRunner().invoke(
         app, ["ask", "-o", str(tmp_path / "p.yaml"), "--lang", "zh"], input=answers, env=CLI_ENV
     )
@@ -206,3 +206,6 @@ def test_ask_in_chinese_offers_chinese_words_and_no_pattern(tmp_path: Path) -> N
     assert "可选答案：现有工业用地, 新增工业用地" in result.stdout
     assert "不能接受" in result.stdout  # a refused answer is explained …
     assert _leaks(result.stdout) == []  # … without an English value or a pattern
+    written = (tmp_path / "p.yaml").read_text("utf-8")
+    assert "project:\n  kind: 技术改造项目" in written  # 1 picks the first word shown
+    assert _leaks(written) == []
