@@ -161,7 +161,11 @@ def write_answer(text: str, path: str, value: Any) -> str:
 
 
 def write_answers(text: str, answers: dict[str, Any]) -> str:
-    """Every answer written into `text`, in the order given."""
+    """Every answer written into `text`, in the order given; a file saved with CRLF line ends
+    (Windows) keeps them."""
+    crlf = "\r\n" in text
+    if crlf:
+        text = text.replace("\r\n", "\n")
     for path, value in answers.items():
         text = write_answer(text, path, value)
-    return text
+    return text.replace("\n", "\r\n") if crlf else text
