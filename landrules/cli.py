@@ -437,8 +437,9 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
         for result in progress(results):
             summary.add(result)
             seen.update(result.outcomes.values())
-            if result.problems:
-                sys.stderr.write("".join(p.render() + "\n" for p in result.problems))
+            if result.problems or result.warnings:
+                found = [*result.problems, *result.warnings]
+                sys.stderr.write("".join(p.render() + "\n" for p in found))
             writer.write(result)
         writer.finish(summary)
     if summary.input_errors:

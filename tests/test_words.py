@@ -3,8 +3,11 @@ shows no English enumerated value and no regular expression (issue 14 points 6 a
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 import typing
 from pathlib import Path
 
@@ -209,3 +212,29 @@ def test_ask_in_chinese_offers_chinese_words_and_no_pattern(tmp_path: Path) -> N
     written = (tmp_path / "p.yaml").read_text("utf-8")
     assert "project:\n  kind: 技术改造项目" in written  # 1 picks the first word shown
     assert _leaks(written) == []
+
+
+def test_a_register_row_with_an_implausible_area_is_warned_not_refused(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text(
+        "宗地号,用地面积（亩）,现有或新增\r\nG1,20000,existing\r\nG2,30,existing\r\n",
+        encoding="utf-8",
+    )
+    result = invoke_cli(["check", "r.csv"], cwd=tmp_path)
+    assert result.exit_code == 0, result.describe()
+    warnings = [line for line in result.stderr.splitlines() if "warning[" in line]
+    assert len(warnings) == 1, result.describe()
+    assert warnings[0].startswith("r.csv:2:0: warning[implausible] parcel.land_area: ")
+    assert "(0 input errors)" in result.stdout + result.stderr, result.describe()
+    # from worker processes too, as a user runs it
+    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LANGUAGE")}
+    done = subprocess.run(
+        [sys.executable, "-m", "landrules", "check", "r.csv", "--jobs", "2", "-f", "jsonl"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("warning[implausible]") == 1, done.stderr
