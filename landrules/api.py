@@ -93,7 +93,26 @@ def parcel_from_document(doc: yamlio.Document) -> Parcel:
                 key=lambda p: (p.line, p.col),
             )
         )
-    return yamlio.validate(doc, Parcel, known_fields=known_fields(Parcel))
+    try:
+        return yamlio.validate(doc, Parcel, known_fields=known_fields(Parcel))
+    except InputError as err:
+        raise InputError([_header_hint(p) for p in err.problems]) from None
+
+
+def _header_hint(problem: Problem) -> Problem:
+    """A register header used as a key (`用地面积: 20000`): name the field it stands for."""
+    if problem.code != "extra_forbidden" or not problem.field:
+        return problem
+    from landrules.registers import header_field
+
+    parent, _, key = problem.field.rpartition(".")
+    if not key.isascii() and (found := header_field(key)) is not None:
+        path, unit = found
+        if path == "parcel.land_area_m2" and unit not in (None, "m²"):
+            path = "parcel.land_area"  # 用地面积（亩）: 30 is land_area: 30亩
+        name = path.removeprefix(f"{parent}.") if parent else path
+        return replace(problem, hint=t("hint.header_is_field", header=key, name=name))
+    return problem
 
 
 def parcel_context(
@@ -240,7 +259,7 @@ def check_dict(
         except ValidationError as err:
             doc = yamlio.Document(source, "", written)  # no text: problems name the field only
             problems = yamlio.validation_problems(doc, err, known_fields=known_fields(Parcel))
-            raise InputError([replace(p, line=0, col=0) for p in problems]) from None
+            raise InputError([replace(_header_hint(p), line=0, col=0) for p in problems]) from None
         return check_parcel(chosen, parcel, source)
 
 

@@ -89,6 +89,7 @@ class Result:
     full: Any = None  # the Verdict object, kept only when a detailed tree is to be printed
     rendered: str | None = None  # the output text, when a worker rendered it
     decided: dict[str, str] | None = None  # outcome per provision, kept when `verdict` is dropped
+    warnings: list[Problem] = field(default_factory=list)  # implausible figures; never errors
 
     @property
     def ok(self) -> bool:
@@ -327,6 +328,23 @@ def _evaluate(
                 return Result(item, problems=item.row_problems(err))
     except InputError as err:
         return Result(item, problems=err.problems)
+    result = _judged(pack, item, parcel, keep, record)
+    result.warnings = _warnings(item, parcel)
+    return result
+
+
+def _warnings(item: Item, parcel: Parcel) -> list[Problem]:
+    """The parcel's implausible stated figures (a land area above 1 km², …), as warnings of its
+    row or file: printed, never counted as input errors, never a condition."""
+    from landrules.plausible import stated
+
+    return [
+        Problem(item.source, item.line, 0, "implausible", message, name, severity="warning")
+        for name, message in stated(parcel)
+    ]
+
+
+def _judged(pack: Any, item: Item, parcel: Parcel, keep: bool, record: str) -> Result:
     if record == "outcomes" and not keep:
         decided = decide_parcel(pack, parcel)
         return Result(item, decided={pid: outcome.value for pid, outcome in decided.items()})

@@ -131,6 +131,7 @@ def check(
         typer.Option("--output", "-o", help=help_text("help.check.output"), readable=False),
     ] = None,
     detail: Annotated[bool, typer.Option("--detail", help=help_text("help.check.detail"))] = False,
+    brief: Annotated[bool, typer.Option("--brief", help=help_text("help.check.brief"))] = False,
     exclude: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option("--exclude", help=help_text("help.check.exclude")),
@@ -259,6 +260,7 @@ def _check(args: dict[str, Any]) -> None:
         args["jobs"] or (os.cpu_count() or 1),
         limits,
         as_of=as_of.date() if as_of is not None else None,
+        brief=args["brief"],
     )
     from landrules.outputs import OutputError
 
@@ -294,6 +296,12 @@ class CheckOptions:
     jobs: int
     limits: Any = None  # yamlio.Limits, imported lazily
     as_of: Any = None  # datetime.date from --as-of: picks the rule version in force
+    brief: bool = False  # one parcel: only the summary lines, not the tree
+
+    @property
+    def stdin(self) -> bool:
+        """`check -`: one parcel file read from standard input."""
+        return [str(p) for p in self.paths] == [STDIN]
 
     @property
     def one_parcel_file(self) -> bool:
@@ -303,18 +311,40 @@ class CheckOptions:
         (path, *more) = self.paths
         return (
             not more
-            and not path.is_dir()
-            and path.suffix.lower() in YAML_SUFFIXES
+            and (self.stdin or (not path.is_dir() and path.suffix.lower() in YAML_SUFFIXES))
             and self.output_format in (Format.text, Format.json)
         )
 
 
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+"""How a parcel read from standard input is named in its errors (`<stdin>:3:16: …`)."""
+
+
+def _read_one(options: CheckOptions, pack: Any) -> tuple[Any, Any]:
+    """(verdict, document) of the one parcel file, or of standard input for `check -`
+    (raises InputError)."""
+    from landrules.api import check_parcel, parcel_from_document, read_parcel_document
+    from landrules.yamlio import DEFAULT_LIMITS, load_bytes
+
+    limits = options.limits or DEFAULT_LIMITS
+    if options.stdin:
+        raw = sys.stdin.buffer.read(limits.max_bytes + 1)
+        doc = load_bytes(raw, STDIN_NAME, encoding=options.encoding, limits=limits, keep_going=True)
+    else:
+        doc = read_parcel_document(options.paths[0], encoding=options.encoding, limits=limits)
+    return check_parcel(pack, parcel_from_document(doc), doc.path), doc
+
+
 def _run_check(options: CheckOptions) -> ExitCode:
     from landrules.api import load_rules
+    from landrules.i18n import t
     from landrules.inputs import YAML_SUFFIXES
     from landrules.outputs import OutputError, ensure_writable
     from landrules.problems import RulePackError
 
+    if STDIN in map(str, options.paths) and not options.stdin:  # `-` with other paths
+        raise _fail(t("cli.stdin_alone"), ExitCode.USAGE)
     if options.output is not None:
         inputs = [*options.paths, *([options.mapping] if options.mapping else [])]
         try:
@@ -343,17 +373,17 @@ def _gating(options: CheckOptions, outcomes: Any) -> ExitCode:
 
 
 def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
-    from landrules.api import check_file
     from landrules.outputs import atomic_output
+    from landrules.plausible import located
     from landrules.problems import InputError
 
     try:
-        verdict = check_file(
-            pack, options.paths[0], encoding=options.encoding, limits=options.limits
-        )
+        verdict, doc = _read_one(options, pack)
     except InputError as err:
         typer.echo(str(err), err=True)
         return ExitCode.INPUT_ERROR
+    for warning in located(verdict, doc):  # valid but unlikely figures: a warning, no more
+        typer.echo(warning.render(), err=True)
     data = "json" if options.output_format is Format.json else None
     with atomic_output(options.output, data=data) as out:
         if options.output_format is Format.json:
@@ -363,9 +393,13 @@ def _check_one(pack: Any, options: CheckOptions) -> ExitCode:
 
             out.write(json.dumps(verdict_data(verdict), ensure_ascii=False, indent=2) + "\n")
         else:
+            from landrules.report.summary import summary_lines
             from landrules.report.text import write_verdicts
 
-            write_verdicts([verdict], out)
+            out.write("".join(line + "\n" for line in summary_lines(verdict)))
+            if not options.brief:
+                out.write("\n")
+                write_verdicts([verdict], out)
     return _gating(options, (pv.outcome.value for pv in verdict.provisions))
 
 
@@ -425,8 +459,9 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
             for result in progress(results):
                 summary.add(result)
                 seen.update(result.outcomes.values())
-                if result.problems:
-                    sys.stderr.write("".join(p.render() + "\n" for p in result.problems))
+                if result.problems or result.warnings:
+                    found = [*result.problems, *result.warnings]
+                    sys.stderr.write("".join(p.render() + "\n" for p in found))
                 writer.write(result)
         finally:  # interrupted or failed while writing: end the workers now, not at exit
             results.close()

@@ -168,14 +168,18 @@ def _read_answer(prompt: str) -> str:
     return line.rstrip("\n")
 
 
+INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as shells report it."""
+
+
 def _ask(parcel: Path | None, output: Path | None, rules: Path | None, lang: Lang) -> ExitCode:
     from landrules.api import parcel_from_document, read_parcel_document
     from landrules.interview import Interview, dump
-    from landrules.outputs import atomic_output
     from landrules.problems import InputError
 
     pack = _pack(rules)
     data: dict[str, Any] = {"schema_version": "1"}
+    text = dump(data)
     if parcel is not None:
         try:
             doc = read_parcel_document(parcel)
@@ -184,31 +188,107 @@ def _ask(parcel: Path | None, output: Path | None, rules: Path | None, lang: Lan
             typer.echo(str(err), err=True)
             return ExitCode.INPUT_ERROR
         assert isinstance(doc.data, dict)
-        data = doc.data
+        data, text = doc.data, doc.text
     interview = Interview(
         pack, data, lang, _read_answer, typer.echo, source=str(parcel or "<interview>")
     )
+    target = output or parcel or Path("parcel.yaml")
     try:
         verdict = interview.run()
     except EOFError:
         typer.echo("")
         verdict = interview.verdict()
-    for pv in verdict.provisions:
-        outcome = t(f"outcome.{pv.outcome.value}", lang)
-        typer.echo(t("ask.result", lang, provision=pv.provision.id, outcome=outcome))
-    target = output or parcel or Path("parcel.yaml")
+    except KeyboardInterrupt:  # Ctrl-C: keep what was answered, in a file of its own
+        typer.echo("")
+        _keep_partial(interview, text, target, lang)
+        return INTERRUPTED  # type: ignore[return-value]
+    written = _write(interview, text, target, lang)
+    _verdict_lines(interview.verdict() if written else verdict, lang)
+    if written:
+        typer.echo(t("ask.full_reasoning", lang, command=_check_command(target, lang)))
+    return ExitCode.OK
+
+
+def _completed_text(interview: Any, text: str) -> str:
+    """The file's own text with the answers written in by line (its comments kept), if that
+    text loads as exactly the data that was judged; else the data dumped afresh."""
+    from landrules import yamlio
+    from landrules.answers import write_answers
+    from landrules.interview import dump
+
+    try:
+        edited = write_answers(text, interview.answers)
+        if yamlio.load_text(edited, "<ask>").data == interview.data:
+            return edited
+    except (ValueError, yamlio.InputError):
+        pass
+    return dump(interview.data)
+
+
+def _write(interview: Any, text: str, target: Path, lang: Lang) -> bool:
+    from landrules.outputs import atomic_output
+
     if target.exists():
         try:
             answer = _read_answer(t("ask.overwrite", lang, path=target))
-        except EOFError:
+        except (EOFError, KeyboardInterrupt):
             answer = ""
+            typer.echo("")
         if answer.strip().lower() not in ("y", "yes", "是"):
             typer.echo(t("ask.not_written", lang))
-            return ExitCode.OK
+            return False
     with atomic_output(target) as out:
-        out.write(dump(interview.data))
+        out.write(_completed_text(interview, text))
     typer.echo(t("ask.written", lang, path=target))
-    return ExitCode.OK
+    return True
+
+
+def _keep_partial(interview: Any, text: str, target: Path, lang: Lang) -> None:
+    """After Ctrl-C: the answers given so far, written where nothing is replaced."""
+    from landrules.outputs import atomic_output
+
+    if not interview.answers:
+        typer.echo(t("ask.interrupted_nothing", lang))
+        return
+    path, n = target, 1
+    while path.exists():  # never replace a file (it may be the parcel being completed)
+        suffix = ".partial" if n == 1 else f".partial-{n}"
+        path = target.with_name(f"{target.stem}{suffix}{target.suffix or '.yaml'}")
+        n += 1
+    with atomic_output(path) as out:
+        out.write(_completed_text(interview, text))
+    count = len(interview.answers)
+    typer.echo(t("ask.interrupted_written", lang, path=path, n=count))
+    typer.echo(t("ask.resume", lang, command=_ask_command(path, lang)))
+
+
+def _verdict_lines(verdict: Any, lang: Lang) -> None:
+    """The summary lines, then any figure worth a second look (a warning, never a condition)."""
+    from landrules.plausible import implausible
+    from landrules.report.summary import summary_lines
+
+    for line in summary_lines(verdict, lang):
+        typer.echo(line)
+    for name, message in implausible(verdict):
+        typer.echo(t("ask.implausible", lang, field=name, message=message))
+
+
+def _lang_flag(lang: Lang) -> str:
+    from landrules.cli_lang import chosen
+
+    return "" if chosen(None) == lang else f" --lang {lang}"
+
+
+def _check_command(path: Path, lang: Lang) -> str:
+    import shlex
+
+    return f"landrules check {shlex.quote(str(path))}{_lang_flag(lang)}"
+
+
+def _ask_command(path: Path, lang: Lang) -> str:
+    import shlex
+
+    return f"landrules ask {shlex.quote(str(path))}{_lang_flag(lang)}"
 
 
 def new(
@@ -220,19 +300,22 @@ def new(
 ) -> None:
     """Write a parcel-file template with every field, commented with units and allowed values."""
     from landrules.outputs import OutputError, atomic_output
-    from landrules.template import parcel_template
+    from landrules.template import parcel_template, schema_reference
 
     language = _lang(lang)
     if path.exists() and not force:
         typer.echo(t("new.exists", language, path=path), err=True)
         raise typer.Exit(ExitCode.USAGE)
+    schema, present = schema_reference(path)
     try:
         with atomic_output(path) as out:
-            out.write(parcel_template(language))
+            out.write(parcel_template(language, schema=schema))
     except OutputError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(ExitCode.OUTPUT_ERROR) from None
     typer.echo(t("new.written", language, path=path))
+    if not present:  # the editor's first line names a schema still to be written
+        typer.echo(t("new.no_schema", language, schema=schema))
     raise typer.Exit(ExitCode.OK)
 
 

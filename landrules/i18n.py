@@ -21,14 +21,17 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
 def resolve_lang(option: str | None = None) -> Lang:
-    """`--lang` if given, else the locale (LC_ALL, LC_MESSAGES, LANG; zh_* is Chinese), else on
-    Windows, where those variables are rarely set, the user's display language."""
+    """`--lang` if given, else the locale (LC_ALL, LC_MESSAGES, LANG; zh_* is Chinese), else
+    the system's language where those variables are absent: on Windows, where they are rarely
+    set, the user's display language; elsewhere LANGUAGE or the locale Python started with."""
     if option in LANGS:
         return option  # type: ignore[return-value]
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name)
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
+    if sys.platform != "win32":
+        return posix_system_lang() or "en"
     return windows_ui_lang() or "en"
 
 
@@ -48,6 +51,23 @@ def windows_ui_lang() -> Lang | None:
     except (AttributeError, OSError, ValueError, TypeError):
         return None
     return "zh" if langid & 0x3FF == _LANG_CHINESE else "en"
+
+
+def posix_system_lang() -> Lang | None:
+    """Elsewhere than Windows, without LC_ALL/LC_MESSAGES/LANG: GNU's LANGUAGE list (`zh_CN:en`),
+    else the locale Python took from the system at start-up (`locale.getlocale`, LC_CTYPE, which
+    a macOS or desktop session sets without LANG). None when it names no language (C, POSIX)."""
+    import locale
+
+    first = os.environ.get("LANGUAGE", "").split(":")[0]
+    if not first:
+        try:
+            first = locale.getlocale(locale.LC_CTYPE)[0] or ""
+        except ValueError:  # a locale name Python cannot parse
+            return None
+    if not first or first.upper() in ("C", "POSIX") or first.startswith("C."):
+        return None
+    return "zh" if first.lower().startswith("zh") else "en"
 
 
 @cache

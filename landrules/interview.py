@@ -31,12 +31,83 @@ WRITTEN_AS = {"new_land.plot_ratio_indicator": "new_land.plot_ratio_requirement"
 question takes `≥1.2` or `1.2-2.0`, kept in the requirement field it belongs in."""
 
 
-def answer_fact(fact: str, answer: str) -> str:
-    """Where an answer is written: a bare number answers the question asked; a requirement
-    as the announcement writes it (`≥1.2`, `1.2-2.0`, `≤2.0`) goes in its own field, where the
-    parcel model reads it (or refuses it with the accepted forms)."""
-    from landrules.model.types import NumberTextError, parse_plain_decimal
+def allowed_answers(fact: str, lang: Lang) -> str:
+    """The answers a question accepts, as the question shows them (in Chinese, the Chinese
+    words of the one table of words; the English words and the other spellings are accepted)."""
+    from landrules.model.words import WORDS, YES_NO, shown_word
 
+    if fact in WRITTEN_AS:
+        return t("ask.plot_ratio", lang)
+    kind = fact_kind(fact)
+    if kind == "approval":
+        return ", ".join(shown_word(v, list(WORDS["approval_status"]), lang) for v in _APPROVAL)
+    if kind in ("enum", "list"):
+        values = literal_values(fact)
+        return ", ".join(shown_word(v, values, lang) for v in values)
+    if kind == "yes_no":
+        return ", ".join(YES_NO[b][0] for b in (True, False)) if lang == "zh" else "yes, no"
+    if kind == "land_use":
+        return t("ask.land_use", lang)
+    if kind == "date":
+        return t("ask.date", lang)
+    return t("ask.number", lang)
+
+
+_APPROVAL = ("given", "refused")
+"""The approval answers a question offers (not_stated is accepted too, never offered)."""
+
+
+def _choice(fact: str, answer: str, lang: Lang | None = None) -> str:
+    """A number typed for an enumerated answer picks that entry of the list shown, written as
+    shown (in Chinese, the Chinese word)."""
+    from landrules.model.words import WORDS, shown_word
+
+    kind = fact_kind(fact)
+    options = (
+        list(_APPROVAL)
+        if kind == "approval"
+        else ["yes", "no"]
+        if kind == "yes_no"
+        else literal_values(fact)
+    )
+    if answer.isdigit() and options and 1 <= int(answer) <= len(options):
+        chosen = options[int(answer) - 1]
+        if lang != "zh":
+            return chosen
+        if kind == "yes_no":
+            return allowed_answers(fact, lang).split(", ")[int(answer) - 1]
+        values = list(WORDS["approval_status"]) if kind == "approval" else options
+        return shown_word(chosen, values, lang)
+    return answer
+
+
+def yaml_value(fact: str, answer: str, lang: Lang | None = None) -> Any:
+    """The answer as it is written in a parcel file (`lang`: the words of a numbered choice)."""
+    kind = fact_kind(fact)
+    if kind in ("approval", "enum", "list", "yes_no"):
+        answer = _choice(fact, answer, lang)
+    if kind == "approval":
+        return {"status": answer}
+    if kind == "list":
+        return [a.strip() for a in re.split(r"[,，、]", answer) if a.strip()]
+    if kind == "land_use":
+        return {"gbt21010": answer} if answer.isdigit() else {"planning_class": answer}
+    return answer
+
+
+def answer_fact(fact: str, answer: str) -> str:
+    """The fact an answer is written to, as `check` would read what was typed: an area with its
+    unit for the land area in m² (`30亩`, `2公顷`) is the land area with its unit
+    (`land_area: 30亩`); a plot-ratio requirement as the announcement writes it (`≥1.2`,
+    `1.2-2.0`, `≤2.0`) goes in its own field, where the parcel model reads it (or refuses it with
+    the accepted forms); a bare number answers the question asked."""
+    from landrules.model.types import NumberTextError, area_unit, parse_plain_decimal
+
+    if fact == "parcel.land_area_m2":
+        match = re.fullmatch(r"\s*[0-9][0-9.]*\s*(\S+?)\s*", answer)
+        if match is not None and area_unit(match.group(1)) is not None:
+            return "parcel.land_area"
+        return fact
     target = WRITTEN_AS.get(fact)
     if target is None:
         return fact
@@ -45,53 +116,6 @@ def answer_fact(fact: str, answer: str) -> str:
     except NumberTextError:
         return target
     return fact
-
-
-def allowed_answers(fact: str, lang: Lang) -> str:
-    """The answers a question accepts, as the question shows them."""
-    if fact in WRITTEN_AS:
-        return t("ask.plot_ratio", lang)
-    kind = fact_kind(fact)
-    if kind == "approval":
-        return "given, refused"
-    if kind in ("enum", "list"):
-        return ", ".join(literal_values(fact))
-    if kind == "yes_no":
-        return "yes, no"
-    if kind == "land_use":
-        return t("ask.land_use", lang)
-    if kind == "date":
-        return t("ask.date", lang)
-    return t("ask.number", lang)
-
-
-def _choice(fact: str, answer: str) -> str:
-    """A number typed for an enumerated answer picks that entry of the list shown."""
-    kind = fact_kind(fact)
-    options = (
-        ["given", "refused"]
-        if kind == "approval"
-        else ["yes", "no"]
-        if kind == "yes_no"
-        else literal_values(fact)
-    )
-    if answer.isdigit() and options and 1 <= int(answer) <= len(options):
-        return options[int(answer) - 1]
-    return answer
-
-
-def yaml_value(fact: str, answer: str) -> Any:
-    """The answer as it is written in a parcel file."""
-    kind = fact_kind(fact)
-    if kind in ("approval", "enum", "list", "yes_no"):
-        answer = _choice(fact, answer)
-    if kind == "approval":
-        return {"status": answer}
-    if kind == "list":
-        return [a.strip() for a in re.split(r"[,，、]", answer) if a.strip()]
-    if kind == "land_use":
-        return {"gbt21010": answer} if answer.isdigit() else {"planning_class": answer}
-    return answer
 
 
 def set_fact(data: dict[str, Any], fact: str, value: Any) -> None:
@@ -127,6 +151,8 @@ class Interview:
     say: Say
     source: str = "<interview>"
     asked: list[str] = field(default_factory=list)
+    answers: dict[str, Any] = field(default_factory=dict)
+    """Each accepted answer by the fact it was written to, as written (for `answers.py`)."""
 
     def verdict(self) -> Verdict:
         from landrules.api import check_parcel
@@ -166,19 +192,25 @@ class Interview:
             if not answer:
                 return  # skipped: the fact stays unknown and is not asked again
             trial = _copy(self.data)
-            set_fact(trial, answer_fact(fact, answer), yaml_value(fact, answer))
+            target = answer_fact(fact, answer)
+            value = yaml_value(fact, answer, lang)
+            set_fact(trial, target, value)
             try:
                 from landrules.model.parcel import Parcel
 
                 Parcel.model_validate(trial)
             except ValidationError as err:
-                from landrules.yamlio import error_message
+                from landrules.yamlio import error_hint, error_message
 
                 first = err.errors()[0]
                 message = error_message(first, tuple(first["loc"]))  # in the reader's language
                 self.say("  " + t("ask.invalid", lang, error=message))
+                hint = error_hint(first)  # the same hint `check` gives
+                if hint:
+                    self.say("  " + t("ask.hint", lang, hint=hint))
                 continue
             self.data = trial
+            self.answers[target] = value
             return
 
 

@@ -1333,3 +1333,13 @@ def geojson_members(
         elif these.get("crs") != members.get("crs"):
             raise MixedInputsError(t("reg.mixed_crs", first=first, path=path))
     return members
+
+
+def header_field(header: str) -> tuple[str, str | None] | None:
+    """(field path, unit) a register header names in the default mapping (`用地面积` →
+    `parcel.land_area_m2`, `用地面积（亩）` → it in 亩), so a parcel file that uses a header
+    as a key is told the field to write instead; None for a header that names no field."""
+    target, known, _ = _resolve(header, load_mapping())
+    if not known or target is None:
+        return None
+    return target.field.path, target.unit

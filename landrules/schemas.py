@@ -18,9 +18,15 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from landrules.model.words import YES_NO
+
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _DECIMAL_TEXT = r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
-_BOOL_WORDS = ["true", "false", "yes", "no", "是", "否", "True", "False", "Yes", "No"]
+_BOOL_WORDS = [
+    *(w for answer in (True, False) for w in YES_NO[answer]),
+    *(w.capitalize() for answer in (True, False) for w in YES_NO[answer] if w.isascii()),
+]
+"""yes/no as landrules reads it (the one table of words), and capitalised as editors offer it."""
 
 
 class _TextFirst(GenerateJsonSchema):
@@ -66,13 +72,16 @@ class _TextFirst(GenerateJsonSchema):
         return inner
 
 
-def _synonym_table(function: Any) -> dict[str, str]:
-    """The Chinese synonyms a `model.parcel._synonyms` validator accepts (read from its closure)."""
+def _synonym_table(function: Any) -> list[str]:
+    """The Chinese words a `model.parcel._synonyms` validator accepts: its closure names its
+    table in `landrules.model.words`, the one table every reader uses."""
+    from landrules.model.words import WORDS
+
     for cell in getattr(function, "__closure__", None) or ():
         value = cell.cell_contents
-        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-            return value
-    return {}
+        if isinstance(value, str) and value in WORDS:
+            return list(dict.fromkeys(w for words in WORDS[value].values() for w in words))
+    return []
 
 
 def _schema_of(target: Any, title: str, description: str) -> dict[str, Any]:

@@ -8,6 +8,8 @@ commented lines, since an empty one would not load.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -29,15 +31,53 @@ def unit_of(name: str, lang: Lang) -> str:
     return "—"
 
 
+def schema_reference(path: Path, cwd: Path | None = None) -> tuple[str, bool]:
+    """Where the parcel file at `path` finds parcel.schema.json, and whether it is there now.
+
+    The nearest `schemas/parcel.schema.json` in the file's folder or a folder above it (a
+    project that ran `landrules schema`, or this repository), as a path relative to the file,
+    so the reference still holds when the project is moved or cloned; else
+    `schemas/parcel.schema.json` in the current folder, where `landrules schema` writes it
+    (relative too, or a `file://` URI for a file outside the current folder).
+    """
+    folder = path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        found = candidate / "schemas" / "parcel.schema.json"
+        if found.is_file():
+            return os.path.relpath(found, folder).replace(os.sep, "/"), True
+    here = (cwd or Path.cwd()).resolve()
+    default = here / "schemas" / "parcel.schema.json"
+    if not folder.is_relative_to(here):  # a file outside this folder: an absolute file URI
+        return default.as_uri(), default.is_file()
+    return os.path.relpath(default, folder).replace(os.sep, "/"), default.is_file()
+
+
+def _words(fact: str, lang: Lang) -> list[str]:
+    """The allowed values of an enumerated fact as the reader writes them: the Chinese words
+    of the one table of words in Chinese (`landrules.model.words`), else the English values."""
+    from landrules.model.words import shown_word
+
+    values = literal_values(fact)
+    return [shown_word(v, values, lang) for v in values]
+
+
+def _word(fact: str, value: str, lang: Lang) -> str:
+    from landrules.model.words import shown_word
+
+    return shown_word(value, literal_values(fact), lang)
+
+
 def _hint(fact: str, lang: Lang) -> str:
     kind = fact_kind(fact)
     if kind in ("enum", "list"):
-        allowed = t("new.allowed", lang, values=", ".join(literal_values(fact)))
+        words = _words(fact, lang)
+        allowed = t("new.allowed", lang, values=", ".join(words))
         if kind == "enum":
             return allowed
-        return t("new.list", lang, example=f"[{literal_values(fact)[0]}]") + "; " + allowed
+        return t("new.list", lang, example=f"[{words[0]}]") + "; " + allowed
     if kind == "approval":
-        return t("new.approval", lang)
+        statuses = " | ".join(_words("approvals.environmental.status", lang))
+        return t("new.approval", lang, values=statuses)
     if kind == "land_use":
         return t("new.land_use", lang)
     if kind == "yes_no":
@@ -47,14 +87,17 @@ def _hint(fact: str, lang: Lang) -> str:
     if kind == "date":
         return t("new.date", lang)
     if fact == "buildings":
+        use = _word("buildings.use", "production", lang)
+        change = _word("buildings.floors.change", "added", lang)
         return t(
             "new.list",
             lang,
-            example='[{use: production, floors: [{area_m2: "1200", storey_height_m: "4.5", '
-            "change: added}]}]",
+            example=f'[{{use: {use}, floors: [{{area_m2: "1200", storey_height_m: "4.5", '
+            f"change: {change}}}]}}]",
         )
     if fact == "approvals.other":
-        return t("new.list", lang, example="[{name: 安全评价, status: given, document: …}]")
+        given = _word("approvals.other.status", "given", lang)
+        return t("new.list", lang, example=f"[{{name: 安全评价, status: {given}, document: …}}]")
     return t("new.text", lang)
 
 
@@ -94,10 +137,17 @@ def _lines(model: type[BaseModel], prefix: str, depth: int, lang: Lang, out: lis
             _lines(sub, f"{fact}.", depth + 1, lang, out)
 
 
-def parcel_template(lang: Lang) -> str:
-    """The template text: loads as an empty parcel (every fact unknown) once saved."""
+SCHEMA_LINE = "# yaml-language-server: $schema={schema}"
+"""The first line editors read (the YAML language server of VS Code and others) to complete
+and check the file against schemas/parcel.schema.json."""
+
+
+def parcel_template(lang: Lang, schema: str | None = None) -> str:
+    """The template text: loads as an empty parcel (every fact unknown) once saved. `schema`,
+    when given, is the location of parcel.schema.json for the editor's first line."""
     from landrules.model.parcel import Parcel
 
-    out = [f"# {t('new.header', lang)}"]
+    out = [SCHEMA_LINE.format(schema=schema)] if schema else []
+    out.append(f"# {t('new.header', lang)}")
     _lines(Parcel, "", 0, lang, out)
     return "\n".join(out) + "\n"

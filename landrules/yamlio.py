@@ -1193,6 +1193,10 @@ def _pydantic_message(error: ErrorDetails) -> str:
         return message
     if kind not in _PYDANTIC_TYPES:
         return t("pyd.other", type=kind, message=error["msg"])
+    if kind == "string_pattern_mismatch":  # a sentence and an example, never the pattern
+        from landrules.model.words import shape_message
+
+        return shape_message(str((error.get("ctx") or {}).get("pattern", "")))
     ctx = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
     if "expected" in ctx and current_lang() != "en":
         ctx["expected"] = _choices(ctx["expected"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import locale
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,8 +16,10 @@ from landrules.cli import app
 # The machine's locale must not choose the language of any test: library calls and spawned
 # `landrules` processes would otherwise speak Chinese on a zh_* machine. Tests that want a
 # language pass --lang (or set these variables themselves).
-for _name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANDRULES_LANG"):
+for _name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANDRULES_LANG", "LANGUAGE", "LC_CTYPE"):
     os.environ.pop(_name, None)
+if (locale.getlocale(locale.LC_CTYPE)[0] or "").lower().startswith("zh"):  # the system's language
+    locale.setlocale(locale.LC_CTYPE, "C.UTF-8")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -35,6 +38,8 @@ CLI_ENV: dict[str, str | None] = {
     "LC_ALL": None,
     "LC_MESSAGES": None,
     "LANDRULES_LANG": None,
+    "LANGUAGE": None,
+    "LC_CTYPE": None,
 }
 
 

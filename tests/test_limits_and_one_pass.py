@@ -116,7 +116,7 @@ def test_every_problem_of_a_file_is_reported_in_one_run(tmp_path: Path, run_cli:
         "or 1250.5",
         "    hint: write 12000",
         "p.yaml:4:16: error[literal_error] parcel.land_tenure: Input should be 'granted', "
-        "'allocated' or 'other' (got 'grnted')",
+        "'出让', 'allocated', '划拨', 'other' or '其他' (got 'grnted')",
         "    hint: did you mean 'granted'?",
         "p.yaml:5:3: error[duplicate-key] parcel.land_tenure: duplicate key 'land_tenure' "
         "(first defined at line 4, column 3)",
@@ -129,8 +129,11 @@ def test_every_problem_of_a_file_is_reported_in_one_run(tmp_path: Path, run_cli:
         "p.yaml:9:9: error[anchor] project.kind: anchor '&k' is not allowed",
         "    hint: write the value out in full; anchors and aliases are refused",
         "p.yaml:10:11: error[literal_error] project.works.0: Input should be "
-        "'expand_production_buildings', 'new_multistorey_factory', 'extend_multistorey_factory', "
-        "'rebuild_multistorey_factory', 'in_situ_rebuild_or_extension' or 'other_buildings' "
+        "'expand_production_buildings', '扩大生产性用房', "
+        "'new_multistorey_factory', '新建多层厂房', "
+        "'extend_multistorey_factory', '扩建多层厂房', "
+        "'rebuild_multistorey_factory', '翻建多层厂房', "
+        "'in_situ_rebuild_or_extension', '原地改扩建', 'other_buildings' or '其他建筑' "
         "(got 'new_multistory_factory')",
         "    hint: did you mean 'new_multistorey_factory'?",
     ], result.describe()

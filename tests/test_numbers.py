@@ -198,25 +198,25 @@ def test_a_land_area_in_mu_is_converted_and_kept_as_stated(tmp_path: Path, run_c
     [
         (
             "30",
-            "p.yaml:3:14: error[value_error] parcel.land_area: an area needs its unit: 亩, 公顷 "
-            "or m² (got '30'); expected an area with its unit, such as 30亩, 2公顷 or 20000m²",
+            "p.yaml:3:14: error[value_error] parcel.land_area: an area needs its unit: m², 亩 "
+            "or 公顷 (got '30'); expected an area with its unit, such as 20000m², 30亩 or 2公顷",
         ),
         (
             "30 acres",
-            "p.yaml:3:14: error[value_error] parcel.land_area: an area needs its unit: 亩, 公顷 "
-            "or m² (got '30 acres'); expected an area with its unit, such as 30亩, 2公顷 or "
-            "20000m²",
+            "p.yaml:3:14: error[value_error] parcel.land_area: an area needs its unit: m², 亩 "
+            "or 公顷 (got '30 acres'); expected an area with its unit, such as 20000m², 30亩 or "
+            "2公顷",
         ),
         (
             "３０亩",
             "p.yaml:3:14: error[value_error] parcel.land_area: full-width digits or points are "
-            "not allowed (got '３０亩'); expected an area with its unit, such as 30亩, 2公顷 or "
-            "20000m²",
+            "not allowed (got '３０亩'); expected an area with its unit, such as 20000m², 30亩 or "
+            "2公顷",
         ),
         (
             "0亩",
             "p.yaml:3:14: error[value_error] parcel.land_area: must be above 0 (got '0亩'); "
-            "expected an area with its unit, such as 30亩, 2公顷 or 20000m²",
+            "expected an area with its unit, such as 20000m², 30亩 or 2公顷",
         ),
     ],
 )

@@ -191,7 +191,7 @@ def test_approval_columns_give_status_document_and_date(tmp_path: Path) -> None:
     assert item.data is not None
     assert item.data["approvals"] == {
         "environmental": {
-            "status": "refused",
+            "status": "否",  # as written: the model reads it as refused (landrules.model.words)
             "document": "慈环建〔2024〕58号",
             "date": "2024-07-26",
         },

@@ -36,43 +36,22 @@ from landrules.model.types import (
     Text,
     YesNo,
 )
+from landrules.model.words import read_word, shaped
 
 
-def _synonyms(table: dict[str, str]) -> BeforeValidator:
-    """Accept the Chinese term for an enumerated value as well as the English word."""
+def _synonyms(table: str) -> BeforeValidator:
+    """Accept the Chinese words for an enumerated value as well as the English word, from the
+    one shared table (`landrules.model.words`); refuse any other word naming them all."""
 
     def accept(value: Any) -> Any:
-        return table.get(value, value) if isinstance(value, str) else value
+        return read_word(table, value)
 
     return BeforeValidator(accept)
 
 
-LandSupply = Annotated[
-    Literal["existing", "newly_supplied"],
-    _synonyms(
-        {
-            "现有工业用地": "existing",
-            "现有": "existing",
-            "新增工业用地": "newly_supplied",
-            "新增": "newly_supplied",
-        }
-    ),
-]
-LandTenure = Annotated[
-    Literal["granted", "allocated", "other"],
-    _synonyms({"出让": "granted", "划拨": "allocated", "其他": "other"}),
-]
-ProjectKind = Annotated[
-    Literal["technical_renovation", "other"],
-    _synonyms(
-        {
-            "技术改造": "technical_renovation",
-            "技术改造项目": "technical_renovation",
-            "技改": "technical_renovation",
-            "其他": "other",
-        }
-    ),
-]
+LandSupply = Annotated[Literal["existing", "newly_supplied"], _synonyms("land_supply")]
+LandTenure = Annotated[Literal["granted", "allocated", "other"], _synonyms("land_tenure")]
+ProjectKind = Annotated[Literal["technical_renovation", "other"], _synonyms("project_kind")]
 Work = Annotated[
     Literal[
         "expand_production_buildings",
@@ -82,45 +61,21 @@ Work = Annotated[
         "in_situ_rebuild_or_extension",
         "other_buildings",
     ],
-    _synonyms(
-        {
-            "扩大生产性用房": "expand_production_buildings",
-            "新建多层厂房": "new_multistorey_factory",
-            "扩建多层厂房": "extend_multistorey_factory",
-            "翻建多层厂房": "rebuild_multistorey_factory",
-            "原地改扩建": "in_situ_rebuild_or_extension",
-            "其他建筑": "other_buildings",
-        }
-    ),
+    _synonyms("work"),
 ]
-ApprovalStatus = Annotated[
-    Literal["given", "refused", "not_stated"],
-    _synonyms(
-        {
-            "已取得": "given",
-            "符合": "given",
-            "未通过": "refused",
-            "不符合": "refused",
-            "未说明": "not_stated",
-        }
-    ),
-]
-BuildingUse = Annotated[
-    Literal["production", "non_production"],
-    _synonyms({"生产性": "production", "生产性用房": "production", "非生产性": "non_production"}),
-]
-FloorChange = Annotated[
-    Literal["existing", "added", "removed"],
-    _synonyms({"现有": "existing", "新增": "added", "拆除": "removed"}),
-]
+ApprovalStatus = Annotated[Literal["given", "refused", "not_stated"], _synonyms("approval_status")]
+BuildingUse = Annotated[Literal["production", "non_production"], _synonyms("building_use")]
+FloorChange = Annotated[Literal["existing", "added", "removed"], _synonyms("floor_change")]
 
 # Codes must have the shape of a real code of their system, so that a mangled code (`601` for
 # `0601`) is an input error rather than silently "not industrial".
-GbT21010Code = Annotated[str, Field(pattern=r"^(?:0[1-9]|1[0-2])(?:[0-9]{1,2})?$")]
+GbT21010Code = Annotated[str, shaped(r"^(?:0[1-9]|1[0-2])(?:[0-9]{1,2})?$", "shape.gbt21010")]
 """GB/T 21010: first-level 01–12, then 2 digits (2017) or 1 digit (2007 legacy, e.g. 061)."""
-PlanningClass = Annotated[str, Field(pattern=r"^[RABMWSUGHE][0-9]{0,2}[a-z]?$")]
+PlanningClass = Annotated[str, shaped(r"^[RABMWSUGHE][0-9]{0,2}[a-z]?$", "shape.planning_class")]
 """GB 50137 major classes R A B M W S U G H E, optional sub-class digits (M1, U12), local M0."""
-YdyhCode = Annotated[str, Field(pattern=r"^(?:0[1-9]|1[0-9]|2[0-4])(?:[0-9]{2}(?:[0-9]{2})?)?$")]
+YdyhCode = Annotated[
+    str, shaped(r"^(?:0[1-9]|1[0-9]|2[0-4])(?:[0-9]{2}(?:[0-9]{2})?)?$", "shape.ydyh")
+]
 """国土空间用地用海分类: first-level 01–24, then 2 and 2 digits (1001, 100101)."""
 
 
@@ -376,10 +331,7 @@ def _indicator_fits(req: PlotRatioRequirement, indicator: Any) -> bool:
     )
 
 
-PriceSourceKind = Annotated[
-    Literal["appraisal", "benchmark"],
-    _synonyms({"评估": "appraisal", "地价评估": "appraisal", "基准地价": "benchmark"}),
-]
+PriceSourceKind = Annotated[Literal["appraisal", "benchmark"], _synonyms("price_source")]
 
 
 class PriceSource(Record):

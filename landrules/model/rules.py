@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from landrules.i18n import t
 from landrules.model.types import Decimal_, IsoDate, PlainInt, Text
+from landrules.model.words import shaped
 
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
-FactName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$")]
+Id = Annotated[str, shaped(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", "shape.id")]
+FactName = Annotated[str, shaped(r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*$", "shape.fact_name")]
 
 
 def _empty_list() -> list[Any]:

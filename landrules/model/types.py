@@ -24,6 +24,7 @@ from pydantic import BeforeValidator, Field, PlainSerializer, PlainValidator, Wi
 from pydantic_core import PydanticCustomError
 
 from landrules.i18n import t
+from landrules.model.words import YES_NO, shaped
 
 __all__ = [
     "AREA_UNITS",
@@ -53,8 +54,8 @@ __all__ = [
 
 _DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_TRUE = {"true", "yes", "是"}
-_FALSE = {"false", "no", "否"}
+_TRUE = frozenset(YES_NO[True])  # the one table of words (landrules.model.words)
+_FALSE = frozenset(YES_NO[False])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -517,7 +518,7 @@ def _strict_bool(value: Any) -> bool:
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 YesNo = Annotated[bool, BeforeValidator(_strict_bool)]
-Text = Annotated[str, Field(min_length=1, max_length=500, pattern=r"^\S(?:.*\S)?$")]
+Text = Annotated[str, Field(min_length=1, max_length=500), shaped(r"^\S(?:.*\S)?$", "shape.text")]
 """One line of text without leading or trailing blanks."""
 
 

@@ -62,10 +62,28 @@ def show_value(value: Any, name: str, lang: Lang | None = None) -> str:
         return t("value.yes" if value else "value.no", lang)
     if name in DERIVATIONS and isinstance(value, str) and value in _WORDS:
         return t(f"value.{value}", lang)
+    if isinstance(value, (str, list)) and (lang or current_lang()) == "zh":
+        words = enum_words(name, value)
+        if words is not None:
+            return t("tree.list_separator", lang).join(words)
     shown = display(value, name)
     if isinstance(value, LandUse) and value.ydyh is not None:  # the classification's name
         shown = shown.replace(f"用地用海 {value.ydyh}", f"{t('value.ydyh', lang)} {value.ydyh}", 1)
     return shown
+
+
+def enum_words(name: str, value: str | list[Any]) -> list[str] | None:
+    """An enumerated fact's stored value(s) as the Chinese words of the one table of words
+    (`newly_supplied` → 新增工业用地); None when `name` is not an enumerated fact."""
+    from landrules.explain import fact_kind, literal_values
+    from landrules.model.words import WORDS, shown_word
+
+    kind = fact_kind(name)
+    values = list(WORDS["approval_status"]) if kind == "approval" else literal_values(name)
+    items = value if isinstance(value, list) else [value]
+    if not values or not all(isinstance(v, str) for v in items):
+        return None
+    return [shown_word(v, values, "zh") for v in items]
 
 
 def _facts_text(step: Step, lang: Lang) -> str:
