@@ -16,6 +16,7 @@ import typer
 
 from landrules.exitcodes import ExitCode
 from landrules.i18n import Lang, resolve_lang, t
+from landrules.interrupts import Interrupted
 
 
 def _help(key: str) -> str:
@@ -198,9 +199,11 @@ def _ask(parcel: Path | None, output: Path | None, rules: Path | None, lang: Lan
     except EOFError:
         typer.echo("")
         verdict = interview.verdict()
-    except KeyboardInterrupt:  # Ctrl-C: keep what was answered, in a file of its own
-        typer.echo("")
+    except (KeyboardInterrupt, Interrupted) as stop:  # Ctrl-C, SIGTERM, a closed terminal:
+        typer.echo("")  # keep what was answered, in a file of its own
         _keep_partial(interview, text, target, lang)
+        if isinstance(stop, Interrupted):
+            return stop.exit_code  # type: ignore[return-value]
         return INTERRUPTED  # type: ignore[return-value]
     written = _write(interview, text, target, lang)
     _verdict_lines(interview.verdict() if written else verdict, lang)
@@ -231,7 +234,7 @@ def _write(interview: Any, text: str, target: Path, lang: Lang) -> bool:
     if target.exists():
         try:
             answer = _read_answer(t("ask.overwrite", lang, path=target))
-        except (EOFError, KeyboardInterrupt):
+        except (EOFError, KeyboardInterrupt, Interrupted):
             answer = ""
             typer.echo("")
         if answer.strip().lower() not in ("y", "yes", "是"):
