@@ -109,9 +109,11 @@ def _report(
     pack = _pack(rules)
     summary = Summary([group[0].provision.id for group in pack.versions()])
     entries: list[Entry] = []
-    for result in run(pack, iter_items(paths), keep=True):
+    # the Verdict objects are what a report draws; no JSON record is built for them
+    for result in run(pack, iter_items(paths), keep=True, record="outcomes"):
         summary.add(result)
-        entries.append(Entry(result.item.label, result.full, list(result.problems)))
+        problems = list(result.problems)
+        entries.append(Entry(result.item.label, result.full, problems, result.item.geometry))
         if result.problems:
             sys.stderr.write("".join(p.render() + "\n" for p in result.problems))
     chosen = fmt or (
