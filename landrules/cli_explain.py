@@ -112,8 +112,8 @@ def _report(
     # the Verdict objects are what a report draws; no JSON record is built for them
     for result in run(pack, iter_items(paths), keep=True, record="outcomes"):
         summary.add(result)
-        problems = list(result.problems)
-        entries.append(Entry(result.item.label, result.full, problems, result.item.geometry))
+        item = result.item
+        entries.append(Entry(item.label, result.full, list(result.problems), item.geometry, item.data))
         if result.problems:
             sys.stderr.write("".join(p.render() + "\n" for p in result.problems))
     chosen = fmt or (

@@ -96,7 +96,7 @@ def test_the_html_report_in_chromium(
         counts.setdefault(provision, {})[outcome] = int(n)
     assert counts == summary["outcomes"]
     bars = page.eval_on_selector_all(
-        "#chart rect.bar",
+        "#chart rect.bar[data-which='all']",
         "rs => rs.map(r => [r.dataset.provision, r.dataset.outcome, +r.dataset.count])",
     )
     assert {(p, o): n for p, o, n in bars} == {
@@ -108,19 +108,24 @@ def test_the_html_report_in_chromium(
     def column(index: int) -> list[str]:
         return page.eval_on_selector_all(
             f"#parcels tbody tr td:nth-child({index + 1})",
-            "cs => cs.map(c => c.getAttribute('data-sort') ?? c.textContent.trim())",
+            "cs => cs.map(c => c.textContent.trim())",
         )
 
-    p1 = list(summary["outcomes"]).index("P1") + 2
+    order = ["applies", "does not apply", "undetermined", "needs review"]
+    p1 = list(summary["outcomes"]).index("P1") + 4
     before = column(p1)
     page.click(f"#parcels thead th[data-col='{p1}']")
     after = column(p1)
-    assert after == sorted(before) and after != before
+    assert after == sorted(before, key=order.index) and after != before
     page.click(f"#parcels thead th[data-col='{p1}']")
-    assert column(p1) == sorted(before, reverse=True)
-    page.click("#parcels thead th[data-col='1']")
-    names = column(1)
+    assert column(p1) == sorted(before, key=order.index, reverse=True)
+    page.click(f"#parcels thead th[data-col='{p1}']")
+    assert column(p1) == before, "a third click goes back to register order"
+    page.click("#parcels thead th[data-col='3']")
+    names = column(3)
     assert names == sorted(names)
+    page.click("#parcels tbody button.why")
+    assert "「在不改变土地用途的前提下」" in page.text_content("#parcels tr.why")
     assert problems == []
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -154,4 +159,4 @@ def test_a_report_in_chinese_keeps_quotes_and_names_outcomes_in_chinese(
     assert result.exit_code == 0, result.describe()
     text = out.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in text
-    assert "适用" in text and "「新增工业用地」" in text
+    assert "适用" in text and '"新增工业用地"' in text  # the quote, in the reasoning data

@@ -39,7 +39,7 @@ COLOURS = {
 _MARK = {Tri.TRUE: "✓", Tri.FALSE: "✗", Tri.UNKNOWN: "?"}
 _RESULT = {Tri.TRUE: 0, Tri.FALSE: 1, Tri.UNKNOWN: 2}
 _LETTER = {"applies": "a", "does_not_apply": "n", "undetermined": "u", "needs_review": "r"}
-RANK_LIMIT = 2000
+RANK_LIMIT = 1000
 """Above this many parcels the per-parcel "still needed" list is not ranked: ranking tries every
 candidate value of every missing fact (about 4 ms a parcel), which would triple the time a
 10,000-parcel report takes to write. The page says so where it happens."""
@@ -54,6 +54,7 @@ class Entry:
     verdict: Verdict | None = None
     problems: list[Problem] = field(default_factory=list)
     geometry: Any = None
+    data: Any = None  # the parcel data as read: names a row whose errors stopped its verdict
 
 
 @dataclass(slots=True)
@@ -89,11 +90,15 @@ def word(key: str, lang: Lang, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
-def _identity(verdict: Verdict | None) -> tuple[str, str]:
-    identity = verdict.parcel.parcel if verdict is not None else None
-    if identity is None:
+def _identity(entry: Entry) -> tuple[str, str]:
+    """The parcel's code and name; for a row with errors, as written in the register."""
+    if entry.verdict is not None:
+        identity = entry.verdict.parcel.parcel
+        return (identity.code or "", identity.name or "") if identity is not None else ("", "")
+    parcel = entry.data.get("parcel") if isinstance(entry.data, dict) else None
+    if not isinstance(parcel, dict):
         return "", ""
-    return identity.code or "", identity.name or ""
+    return str(parcel.get("code") or ""), str(parcel.get("name") or "")
 
 
 # --- the office's questions -------------------------------------------------------------------
@@ -275,7 +280,7 @@ def _map(report: Report) -> dict[str, Any] | None:
             else:
                 parts.append("M" + "L".join(point(p) for p in ring) + ("Z" if closed else ""))
         entry = report.entries[n]
-        code, name = _identity(entry.verdict)
+        code, name = _identity(entry)
         outcome = "error"
         if entry.verdict is not None and first is not None:
             by_id = {pv.provision.id: pv.outcome.value for pv in entry.verdict.provisions}
@@ -371,7 +376,7 @@ def _data(report: Report) -> tuple[list[Any], dict[str, Any]]:
     rows: list[Any] = []
     why: list[Any] = []
     for entry in report.entries:
-        code, name = _identity(entry.verdict)
+        code, name = _identity(entry)
         if entry.verdict is None:
             text = "\n".join(p.render() for p in entry.problems)
             rows.append([entry.label, code, name, "", text])
