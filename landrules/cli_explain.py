@@ -113,7 +113,8 @@ def _report(
     for result in run(pack, iter_items(paths), keep=True, record="outcomes"):
         summary.add(result)
         item = result.item
-        entries.append(Entry(item.label, result.full, list(result.problems), item.geometry, item.data))
+        problems = list(result.problems)
+        entries.append(Entry(item.label, result.full, problems, item.geometry, item.data))
         if result.problems:
             sys.stderr.write("".join(p.render() + "\n" for p in result.problems))
     chosen = fmt or (

@@ -160,3 +160,16 @@ def test_a_report_in_chinese_keeps_quotes_and_names_outcomes_in_chinese(
     text = out.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in text
     assert "适用" in text and '"新增工业用地"' in text  # the quote, in the reasoning data
+
+
+def test_a_register_row_with_errors_stays_in_the_markdown_table_marked(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    register = tmp_path / "台账.csv"
+    register.write_bytes('宗地号,项目名称,用地面积\r\nA1,甲厂,"12,000"\r\nA2,乙厂,20000\r\n'.encode())
+    out = tmp_path / "report.md"
+    result = run_cli(["report", str(register), "-o", str(out), "--lang", "zh"])
+    assert result.exit_code == 3, result.describe()
+    text = out.read_text(encoding="utf-8")
+    assert f"| {register}:2 | 甲厂 | **输入错误** |" in text
+    assert f"| {register}:3 | 乙厂 |" in text

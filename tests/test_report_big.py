@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, invoke_cli
-from generators import parcel_data, put
+from generators import parcel_data
 from register_fixtures import CHINESE, chinese_headers, flat_examples, flat_record, write_geojson
 from test_report import ARTIFACTS, browser  # noqa: F401  (the system Chromium fixture)
 
@@ -90,8 +90,8 @@ def big_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _open(browser: Any, report: Path, width: int) -> tuple[Any, list[str]]:
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def _open(chromium: Any, report: Path, width: int) -> tuple[Any, list[str]]:
+    page = chromium.new_page(viewport={"width": width, "height": 900})
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
@@ -176,7 +176,9 @@ def test_sorting_and_filtering_10000_parcels_within_budget(
     page.click("#parcels thead th[data-col='3']")
     page.click("#parcels thead th[data-col='3']")
 
-    review_p2 = int(page.text_content("#summary td[data-provision='P2'][data-outcome='needs_review']"))
+    review_p2 = int(
+        page.text_content("#summary td[data-provision='P2'][data-outcome='needs_review']")
+    )
     for _ in range(3):
         page.select_option("#f-provision", "0")
         timings.setdefault("filter outcome", []).append(
@@ -270,7 +272,9 @@ def test_a_geojson_register_gets_a_map_coloured_by_outcome(
     p2 = page.eval_on_selector_all(
         "#parcels tbody tr[data-row] td:nth-child(6)", "cs => cs.map(c => c.className)"
     )
-    assert page.eval_on_selector_all("#map path", "ps => ps.map(p => p.getAttribute('class'))") == p2
+    assert (
+        page.eval_on_selector_all("#map path", "ps => ps.map(p => p.getAttribute('class'))") == p2
+    )
     assert "nothing simplified" in page.text_content("#map-section")
     assert problems == []
     page.close()

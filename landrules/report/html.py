@@ -15,6 +15,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -111,20 +112,25 @@ def _summary_rows(report: Report) -> list[dict[str, Any]]:
 
     lang = report.lang
     sums: dict[str, Fraction] = {}
-    names: dict[str, str] = {}
-    ranges: Counter[str] = Counter()
+    names: dict[str, str] = {}  # the quantity each provision's outcome covers, from the pack
     titles: dict[str, str] = {}
+    for versions in report.pack.versions():
+        for version in versions:
+            p = version.provision
+            titles.setdefault(p.id, str(getattr(p.title, lang)))
+            if p.outcome.covers:
+                names.setdefault(p.id, p.outcome.covers)
+    ranges: Counter[str] = Counter()
     for entry in report.entries:
         if entry.verdict is None:
             continue
         for pv in entry.verdict.provisions:
             pid = pv.provision.id
-            titles.setdefault(pid, str(getattr(pv.provision.title, lang)))
             if pv.outcome is not Outcome.APPLIES or pv.covered is None:
                 continue
             value = pv.covered.value
-            names[pid] = pv.covered.name
-            if isinstance(value, (Fraction, int)) or hasattr(value, "as_integer_ratio"):
+            names.setdefault(pid, pv.covered.name)
+            if isinstance(value, (Fraction, Decimal, int)) and not isinstance(value, bool):
                 sums[pid] = sums.get(pid, Fraction(0)) + Fraction(value)
             else:
                 ranges[pid] += 1
@@ -194,7 +200,10 @@ def _chart(report: Report) -> list[dict[str, Any]]:
     lang = report.lang
     bars = []
     for pid, counts in report.summary.counts.items():
-        for which, kept in (("all", OUTCOMES), ("rest", [o for o in OUTCOMES if o != "does_not_apply"])):
+        for which, kept in (
+            ("all", OUTCOMES),
+            ("rest", [o for o in OUTCOMES if o != "does_not_apply"]),
+        ):
             total = sum(counts.get(o, 0) for o in kept)
             x = 0.0
             parts = []
@@ -213,7 +222,9 @@ def _chart(report: Report) -> list[dict[str, Any]]:
                 )
                 x += width
             label = word("chart_all" if which == "all" else "chart_rest", lang)
-            bars.append({"provision": pid, "which": which, "label": label, "total": total, "parts": parts})
+            bars.append(
+                {"provision": pid, "which": which, "label": label, "total": total, "parts": parts}
+            )
     return bars
 
 
@@ -383,7 +394,9 @@ def _data(report: Report) -> tuple[list[Any], dict[str, Any]]:
             why.append(None)
             continue
         by_id = {pv.provision.id: pv for pv in entry.verdict.provisions}
-        letters = "".join(_LETTER[by_id[p].outcome.value] if p in by_id else "-" for p in provisions)
+        letters = "".join(
+            _LETTER[by_id[p].outcome.value] if p in by_id else "-" for p in provisions
+        )
         rows.append([entry.label, code, name, letters, ""])
         parts = []
         for pv in entry.verdict.provisions:
@@ -397,7 +410,10 @@ def _data(report: Report) -> tuple[list[Any], dict[str, Any]]:
                         s(str(getattr(p.title, lang))),
                         s(str(getattr(p.outcome.label, lang))),
                         s(p.outcome.quote),
-                        [s(t("report.advisory", lang, text=getattr(a.text, lang))) for a in p.advisories],
+                        [
+                            s(t("report.advisory", lang, text=getattr(a.text, lang)))
+                            for a in p.advisories
+                        ],
                     ]
                 )
             out[1] = []
@@ -468,9 +484,7 @@ def render_html(report: Report) -> str:
     citation = meta.citation
     provisions = list(report.summary.counts)
     ui = {
-        key: word(key, lang)
-        for key in _words_table()
-        if "{" not in str(_words_table()[key][lang])
+        key: word(key, lang) for key in _words_table() if "{" not in str(_words_table()[key][lang])
     }
     ui["shown"] = word("shown", lang)  # filled in by the script
     ui["ranks_left_out"] = word("ranks_left_out", lang, limit=RANK_LIMIT)
