@@ -15,7 +15,8 @@
   OUT.forEach(function (o, i) { byLetter[letter[o]] = i; });
   var table = document.getElementById("parcels"), body = table.tBodies[0];
   var heads = table.tHead.rows[0].querySelectorAll("th[data-col]");
-  var collator = new Intl.Collator(page.lang === "zh" ? "zh" : "en", { numeric: true });
+  // as localeCompare(a, b, "zh", {numeric: true}), whatever the page language: names are Chinese
+  var collator = new Intl.Collator("zh", { numeric: true });
   var state = { col: -1, dir: 0, order: null, shown: [], start: 0, size: 100 };
   var open = {};
 
