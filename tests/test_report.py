@@ -176,3 +176,59 @@ def test_a_register_row_with_errors_stays_in_the_markdown_table_marked(
     text = out.read_text(encoding="utf-8")
     assert f"| {register}:2 | 甲厂 | **输入错误** |" in text
     assert f"| {register}:3 | 乙厂 |" in text
+
+
+def test_the_area_total_adds_the_exact_areas_where_the_waiver_applies_and_rounds_once(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    import re
+    from fractions import Fraction
+
+    from landrules.derive import display
+
+    records = json.loads(run_cli(["check", "examples", "--format", "json"]).stdout)["results"]
+    totals: dict[str, Fraction] = {}
+    names: dict[str, str] = {}
+    for record in records:
+        for p in record["provisions"]:
+            covers = p["covers"]
+            if covers is not None and p["outcome"] == "applies":
+                totals[p["id"]] = totals.get(p["id"], Fraction(0)) + Fraction(covers["value"])
+                names[p["id"]] = covers["name"]
+    assert totals, "the examples have waivers that apply"
+    out = tmp_path / "report.html"
+    assert run_cli(["report", "examples", "-o", str(out), "--lang", "en"]).exit_code == 0
+    shown = dict(re.findall(r'data-area="(P\d)">([^<]*)<', out.read_text(encoding="utf-8")))
+    for pid, total in totals.items():
+        assert shown[pid] == display(total, names[pid])
+    assert shown["P3"] == "—"  # P3's outcome covers no area
+
+
+def test_the_map_draws_a_parcel_whole_or_counts_it_as_not_drawn() -> None:
+    from landrules.api import load_rules
+    from landrules.batch import Summary
+    from landrules.problems import Problem
+    from landrules.report.html import Entry, Report, render_html
+
+    pack = load_rules(None)
+    summary = Summary(["P1", "P2", "P3"])
+    square = [[121.2, 30.17], [121.21, 30.17], [121.21, 30.18], [121.2, 30.17]]
+    geometries = [
+        {"type": "Polygon", "coordinates": [square]},
+        {"type": "MultiPolygon", "coordinates": [[square], [square]]},
+        {"type": "Point", "coordinates": [121.3, 30.2]},
+        {"type": "Polygon", "coordinates": [[*square[:2], ["x", 30.0], square[0]]]},
+        None,
+    ]
+    entries = []
+    for n, geometry in enumerate(geometries):
+        problem = Problem("layer.geojson", n + 1, 0, "value_error", "a located error")
+        data = {"parcel": {"code": f"<b>{n}</b>"}}
+        entries.append(Entry(f"layer.geojson:{n + 1}", None, [problem], geometry, data))
+        summary.parcels += 1
+    html = render_html(Report(pack, summary, entries, "en"))
+    paths = html.count("<path data-row=")
+    assert paths == 3
+    assert "3 parcels drawn, 2 without a geometry" in html
+    assert "<title>&lt;b&gt;0&lt;/b&gt;" in html and "<b>0</b>" not in html.split("<script")[0]
+    assert html.count('d="M') == 3 and html.split('data-row="1"')[1].count("M") >= 2

@@ -253,16 +253,25 @@ def _rings(geometry: Any) -> list[tuple[list[Any], bool]]:
     return []
 
 
+def _vertex(point: Any) -> bool:
+    return (
+        isinstance(point, list)
+        and len(point) >= 2
+        and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in point[:2]
+        )
+    )
+
+
 def _map(report: Report) -> dict[str, Any] | None:
     """An inline SVG of every parcel with a geometry: equirectangular, every vertex kept."""
     shapes: list[tuple[int, list[tuple[list[Any], bool]]]] = []
     for n, entry in enumerate(report.entries):
-        rings = [
-            ([p for p in ring if isinstance(p, list) and len(p) >= 2], closed)
-            for ring, closed in _rings(entry.geometry)
-        ]
-        rings = [(ring, closed) for ring, closed in rings if ring]
-        if rings:
+        rings = [(ring, closed) for ring, closed in _rings(entry.geometry) if ring]
+        # a parcel is drawn whole or not at all (and then counted as not drawn): no vertex is
+        # ever dropped to make a shape drawable
+        if rings and all(_vertex(p) for ring, _ in rings for p in ring):
             shapes.append((n, rings))
     if not shapes:
         return None
