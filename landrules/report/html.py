@@ -214,8 +214,8 @@ def _chart(report: Report) -> list[dict[str, Any]]:
                     {
                         "outcome": o,
                         "n": n,
-                        "x": round(x, 3),
-                        "w": round(width, 3),
+                        "x": f"{x:.3f}",  # percent of the bar: pixels, not a quantity
+                        "w": f"{width:.3f}",
                         "colour": COLOURS[o],
                         "title": f"{pid} {outcome_text(o, lang)}: {n} ({width:.1f}%)",
                     }
@@ -275,8 +275,9 @@ def _map(report: Report) -> dict[str, Any] | None:
             shapes.append((n, rings))
     if not shapes:
         return None
-    xs = [float(p[0]) for _, rings in shapes for ring, _ in rings for p in ring]
-    ys = [float(p[1]) for _, rings in shapes for ring, _ in rings for p in ring]
+    # coordinates are drawn, not computed with: plain numbers as JSON gave them (`_vertex`)
+    xs = [p[0] for _, rings in shapes for ring, _ in rings for p in ring]
+    ys = [p[1] for _, rings in shapes for ring, _ in rings for p in ring]
     lonlat = min(xs) >= -180 and max(xs) <= 180 and min(ys) >= -90 and max(ys) <= 90
     k = math.cos(math.radians((min(ys) + max(ys)) / 2)) if lonlat else 1.0
     x0, y1 = min(xs), max(ys)
@@ -287,7 +288,7 @@ def _map(report: Report) -> dict[str, Any] | None:
     dot = 2.0
 
     def point(p: list[Any]) -> str:
-        return f"{(float(p[0]) - x0) * k * scale:.2f} {(y1 - float(p[1])) * scale:.2f}"
+        return f"{(p[0] - x0) * k * scale:.2f} {(y1 - p[1]) * scale:.2f}"
 
     paths = []
     first = next(iter(report.summary.counts), None)
@@ -295,7 +296,7 @@ def _map(report: Report) -> dict[str, Any] | None:
         parts = []
         for ring, closed in rings:
             if len(ring) == 1:  # a point: a small square, so it can be seen and hovered
-                x, y = (float(v) for v in point(ring[0]).split())
+                x, y = (ring[0][0] - x0) * k * scale, (y1 - ring[0][1]) * scale
                 parts.append(f"M{x - dot:.2f} {y - dot:.2f}h{2 * dot}v{2 * dot}h{-2 * dot}Z")
             else:
                 parts.append("M" + "L".join(point(p) for p in ring) + ("Z" if closed else ""))
