@@ -73,9 +73,13 @@
     var same = state.col === col;
     state.dir = same ? (state.dir === 1 ? -1 : state.dir === -1 ? 0 : 1) : 1;
     state.col = state.dir ? col : -1;
-    for (var i = 0; i < heads.length; i++) { heads[i].classList.remove("sorted-asc", "sorted-desc"); }
+    for (var i = 0; i < heads.length; i++) {
+      heads[i].classList.remove("sorted-asc", "sorted-desc");
+      heads[i].removeAttribute("aria-sort");
+    }
     if (state.dir) {
       heads[col].classList.add(state.dir === 1 ? "sorted-asc" : "sorted-desc");
+      heads[col].setAttribute("aria-sort", state.dir === 1 ? "ascending" : "descending");
       state.order = ordered(col, state.dir);
     } else {
       state.order = null;
