@@ -116,9 +116,12 @@ def _report(
     pack = _pack(rules)
     summary = Summary([group[0].provision.id for group in pack.versions()])
     entries: list[Entry] = []
-    for result in run(pack, iter_items(paths), keep=True):
+    # the Verdict objects are what a report draws; no JSON record is built for them
+    for result in run(pack, iter_items(paths), keep=True, record="outcomes"):
         summary.add(result)
-        entries.append(Entry(result.item.label, result.full, list(result.problems)))
+        item = result.item
+        problems = list(result.problems)
+        entries.append(Entry(item.label, result.full, problems, item.geometry, item.data))
         if result.problems:
             sys.stderr.write("".join(p.render() + "\n" for p in result.problems))
     chosen = fmt or (

@@ -96,7 +96,7 @@ def test_the_html_report_in_chromium(
         counts.setdefault(provision, {})[outcome] = int(n)
     assert counts == summary["outcomes"]
     bars = page.eval_on_selector_all(
-        "#chart rect.bar",
+        "#chart rect.bar[data-which='all']",
         "rs => rs.map(r => [r.dataset.provision, r.dataset.outcome, +r.dataset.count])",
     )
     assert {(p, o): n for p, o, n in bars} == {
@@ -108,19 +108,25 @@ def test_the_html_report_in_chromium(
     def column(index: int) -> list[str]:
         return page.eval_on_selector_all(
             f"#parcels tbody tr td:nth-child({index + 1})",
-            "cs => cs.map(c => c.getAttribute('data-sort') ?? c.textContent.trim())",
+            "cs => cs.map(c => c.textContent.trim())",
         )
 
-    p1 = list(summary["outcomes"]).index("P1") + 2
+    order = ["applies", "does not apply", "undetermined", "needs review"]
+    p1 = list(summary["outcomes"]).index("P1") + 4
     before = column(p1)
     page.click(f"#parcels thead th[data-col='{p1}']")
     after = column(p1)
-    assert after == sorted(before) and after != before
+    assert after == sorted(before, key=order.index) and after != before
     page.click(f"#parcels thead th[data-col='{p1}']")
-    assert column(p1) == sorted(before, reverse=True)
-    page.click("#parcels thead th[data-col='1']")
-    names = column(1)
-    assert names == sorted(names)
+    assert column(p1) == sorted(before, key=order.index, reverse=True)
+    page.click(f"#parcels thead th[data-col='{p1}']")
+    assert column(p1) == before, "a third click goes back to register order"
+    page.click("#parcels thead th[data-col='3']")
+    names = column(3)
+    collated = "ns => ns.slice().sort((a, b) => a.localeCompare(b, 'zh', {numeric: true}))"
+    assert names == page.evaluate(collated, names) and names != sorted(names)  # 慈 before 宁
+    page.click("#parcels tbody button.why")
+    assert "「在不改变土地用途的前提下」" in page.text_content("#parcels tr.why")
     assert problems == []
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -154,4 +160,75 @@ def test_a_report_in_chinese_keeps_quotes_and_names_outcomes_in_chinese(
     assert result.exit_code == 0, result.describe()
     text = out.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in text
-    assert "适用" in text and "「新增工业用地」" in text
+    assert "适用" in text and '"新增工业用地"' in text  # the quote, in the reasoning data
+
+
+def test_a_register_row_with_errors_stays_in_the_markdown_table_marked(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    register = tmp_path / "台账.csv"
+    register.write_bytes(
+        '宗地号,项目名称,用地面积\r\nA1,甲厂,"12,000"\r\nA2,乙厂,20000\r\n'.encode()
+    )
+    out = tmp_path / "report.md"
+    result = run_cli(["report", str(register), "-o", str(out), "--lang", "zh"])
+    assert result.exit_code == 3, result.describe()
+    text = out.read_text(encoding="utf-8")
+    assert f"| {register}:2 | 甲厂 | **输入错误** |" in text
+    assert f"| {register}:3 | 乙厂 |" in text
+
+
+def test_the_area_total_adds_the_exact_areas_where_the_waiver_applies_and_rounds_once(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    import re
+    from fractions import Fraction
+
+    from landrules.derive import display
+
+    records = json.loads(run_cli(["check", "examples", "--format", "json"]).stdout)["results"]
+    totals: dict[str, Fraction] = {}
+    names: dict[str, str] = {}
+    for record in records:
+        for p in record["provisions"]:
+            covers = p["covers"]
+            if covers is not None and p["outcome"] == "applies":
+                totals[p["id"]] = totals.get(p["id"], Fraction(0)) + Fraction(covers["value"])
+                names[p["id"]] = covers["name"]
+    assert totals, "the examples have waivers that apply"
+    out = tmp_path / "report.html"
+    assert run_cli(["report", "examples", "-o", str(out), "--lang", "en"]).exit_code == 0
+    shown = dict(re.findall(r'data-area="(P\d)">([^<]*)<', out.read_text(encoding="utf-8")))
+    for pid, total in totals.items():
+        assert shown[pid] == display(total, names[pid])
+    assert shown["P3"] == "—"  # P3's outcome covers no area
+
+
+def test_the_map_draws_a_parcel_whole_or_counts_it_as_not_drawn() -> None:
+    from landrules.api import load_rules
+    from landrules.batch import Summary
+    from landrules.problems import Problem
+    from landrules.report.html import Entry, Report, render_html
+
+    pack = load_rules(None)
+    summary = Summary(["P1", "P2", "P3"])
+    square = [[121.2, 30.17], [121.21, 30.17], [121.21, 30.18], [121.2, 30.17]]
+    geometries = [
+        {"type": "Polygon", "coordinates": [square]},
+        {"type": "MultiPolygon", "coordinates": [[square], [square]]},
+        {"type": "Point", "coordinates": [121.3, 30.2]},
+        {"type": "Polygon", "coordinates": [[*square[:2], ["x", 30.0], square[0]]]},
+        None,
+    ]
+    entries = []
+    for n, geometry in enumerate(geometries):
+        problem = Problem("layer.geojson", n + 1, 0, "value_error", "a located error")
+        data = {"parcel": {"code": f"<b>{n}</b>"}}
+        entries.append(Entry(f"layer.geojson:{n + 1}", None, [problem], geometry, data))
+        summary.parcels += 1
+    html = render_html(Report(pack, summary, entries, "en"))
+    paths = html.count("<path data-row=")
+    assert paths == 3
+    assert "3 parcels drawn, 2 without a geometry" in html
+    assert "<title>&lt;b&gt;0&lt;/b&gt;" in html and "<b>0</b>" not in html.split("<script")[0]
+    assert html.count('d="M') == 3 and html.split('data-row="1"')[1].count("M") >= 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from landrules.i18n import t
-from landrules.report.html import _MARK, OUTCOMES, Report, outcome_text
+from landrules.report.html import _MARK, OUTCOMES, Report, _identity, outcome_text, word
 
 if TYPE_CHECKING:
     from landrules.evaluate import Step
@@ -67,7 +67,12 @@ def render_markdown(report: Report) -> str:
         "|---|---|" + "---|" * len(provisions),
     ]
     for entry in report.entries:
-        if entry.verdict is None:
+        if entry.verdict is None:  # marked in its place, not dropped; the errors are listed below
+            code, name = _identity(entry)
+            cells = [f"**{word('error', lang)}**", *([""] * (len(provisions) - 1))]
+            lines.append(
+                f"| {_cell(entry.label)} | {_cell(name or code)} | " + " | ".join(cells) + " |"
+            )
             continue
         identity = entry.verdict.parcel.parcel
         name = (identity.name or identity.code or "") if identity is not None else ""
