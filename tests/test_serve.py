@@ -7,18 +7,14 @@ server as a user does (`python -m landrules serve --port P`) and sends it the ho
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import EXAMPLES, ROOT, CliResult
+from serving import running_server
 from starlette.testclient import TestClient
 
 from landrules import yamlio
@@ -273,42 +269,12 @@ def test_binding_beyond_this_machine_needs_a_token(run_cli: Run) -> None:
 # Hostile inputs against the server as users start it
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """`python -m landrules serve --port P --time-limit 1`: a request that took over a second
-    would be answered 503, so a 4xx answer was given in time."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    env.pop("LANDRULES_TOKEN", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "landrules", "serve", "--port", str(port), "--time-limit", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, process.communicate()
-            try:
-                if httpx.get(base + "/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not become ready"
-            time.sleep(0.1)
+    """A request that took over a second would be answered 503 (`--time-limit 1`), so a 4xx
+    answer was given in time."""
+    with running_server("--time-limit", "1") as base:
         yield base
-    finally:
-        process.terminate()
-        _, errors = process.communicate(timeout=10)
-    assert b"Traceback" not in errors, errors.decode(errors="replace")
 
 
 def _chunks(total: int) -> Iterator[bytes]:
