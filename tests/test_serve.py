@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -358,3 +360,54 @@ def test_the_server_started_by_users_gives_the_cli_verdict(server: str, run_cli:
     assert answer.json() == json.loads(
         run_cli(["check", _relative(path), "--format", "json"]).stdout
     )
+
+
+def test_a_check_over_its_time_limit_is_answered_503_and_the_next_one_is_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from landrules.serve import service
+
+    body = (EXAMPLES / "p2-applies.yaml").read_bytes()
+    checked = service.check_one
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        if b"slow" in args[1]:
+            time.sleep(0.5)
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(service, "check_one", slow)
+    with TestClient(create_app(ServeConfig(time_limit=0.2))) as c:
+        late = c.post("/v1/check", content=body + b"# slow\n", headers=YAML)
+        assert late.status_code == 503 and late.json()["type"].endswith("/time-limit")
+        assert c.get("/healthz").status_code == 200  # the event loop was never blocked
+        time.sleep(0.4)  # the abandoned check still holds the library's one thread until done
+        assert c.post("/v1/check", content=body, headers=YAML).status_code == 200
+
+
+def test_an_upload_leaves_no_file_behind(client: TestClient) -> None:
+    app: Any = client.app
+    folder = Path(app.state.service.uploads)
+    raw = (BAD / "registers" / "reg-negative.jsonl").read_bytes()
+    answer = client.post(
+        "/v1/check/register", content=raw, headers={"content-type": "application/jsonl"}
+    )
+    assert answer.status_code == 200 and '"summary"' in answer.text
+    assert folder.is_dir() and list(folder.iterdir()) == []
+
+
+def test_a_cors_preflight_needs_no_token() -> None:
+    config = ServeConfig(token="t0ken", cors_origins=("https://approvals.example",))
+    with TestClient(create_app(config)) as c:
+        preflight = c.options(
+            "/v1/check",
+            headers={
+                "origin": "https://approvals.example",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "authorization,content-type",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "https://approvals.example"
+        assert (
+            c.post("/v1/check", headers={"origin": "https://approvals.example"}).status_code == 401
+        )

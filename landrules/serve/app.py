@@ -149,6 +149,9 @@ class Service:
         self.pack: Any = None
         self.worker = Worker()
         self.metrics = Metrics()
+        self.uploads = ""
+        """This process's own folder for uploads: each is removed when its answer is sent,
+        and the folder (with anything a dropped connection left) when the server stops."""
 
     async def load(self) -> None:
         from landrules.api import load_rules
@@ -180,10 +183,9 @@ class Service:
 
         return JSONResponse(document())
 
-    async def pack_info(self, request: Request) -> Response:
+    async def pack_info(self, request: Request) -> Response:  # noqa: ARG002
         data = await self.worker.run(self.config.time_limit, service.pack_info, self.pack)
-        lang = request_lang(request)  # noqa: F841 - the pack is bilingual
-        return JSONResponse(data)
+        return JSONResponse(data)  # bilingual: every label holds zh and en
 
     # -- one parcel --------------------------------------------------------------------------
 
@@ -245,14 +247,16 @@ class Service:
         request, and only one of the register suffixes); refusals as problems."""
         media = _media(request)
         limit, seconds = self.config.max_register, self.config.register_time_limit
-        kinds = ", ".join(service.REGISTER_SUFFIXES)
         if media == "multipart/form-data":
-            return await asyncio.wait_for(self._multipart(request, limit, lang), seconds)
+            try:
+                return await asyncio.wait_for(self._multipart(request, limit, lang), seconds)
+            except asyncio.TimeoutError:
+                raise Refusal("time-limit", {"seconds": f"{seconds:g}"}) from None
         suffix = service.REGISTER_TYPES.get(media)
         if suffix is None:
             allowed = ", ".join(["multipart/form-data", *service.REGISTER_TYPES])
             raise Refusal("unsupported-media-type", {"allowed": allowed, "got": media or "-"})
-        fd, name = tempfile.mkstemp(prefix="landrules-upload-", suffix=suffix)
+        fd, name = tempfile.mkstemp(prefix="upload-", suffix=suffix, dir=self.uploads)
         try:
             with os.fdopen(fd, "wb") as out:
 
@@ -261,10 +265,12 @@ class Service:
                         out.write(chunk)
 
                 await asyncio.wait_for(copy(), seconds)
+        except asyncio.TimeoutError:
+            Path(name).unlink(missing_ok=True)
+            raise Refusal("time-limit", {"seconds": f"{seconds:g}"}) from None
         except BaseException:
             Path(name).unlink(missing_ok=True)
             raise
-        del kinds
         return Path(name)
 
     async def _multipart(self, request: Request, limit: int, lang: Lang) -> Path:
@@ -289,7 +295,7 @@ class Service:
             if not suffix:
                 kinds = ", ".join(service.REGISTER_SUFFIXES)
                 raise Refusal("bad-upload", {"why": w("upload.kind", lang, kinds=kinds)})
-            fd, name = tempfile.mkstemp(prefix="landrules-upload-", suffix=suffix)
+            fd, name = tempfile.mkstemp(prefix="upload-", suffix=suffix, dir=self.uploads)
             with os.fdopen(fd, "wb") as out:
                 upload.file.seek(0)
                 shutil.copyfileobj(upload.file, out)
@@ -408,6 +414,7 @@ class Guard:
         self.app = app
         self.service = service_
         self.token = (service_.config.token or "").encode("utf-8")
+        self.cors = bool(service_.config.cors_origins)  # a preflight carries no credentials
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -433,7 +440,8 @@ class Guard:
                 )
             await send(message)
 
-        if self.token and path not in OPEN_PATHS and not self._authorised(scope):
+        preflight = self.cors and scope["method"] == "OPTIONS"
+        if self.token and path not in OPEN_PATHS and not preflight and not self._authorised(scope):
             refusal = Refusal(
                 "unauthorized", headers={"www-authenticate": 'Bearer realm="landrules"'}
             )
@@ -487,9 +495,13 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:  # noqa: ARG001
-        await svc.load()
-        yield
-        svc.worker.pool.shutdown(wait=False, cancel_futures=True)
+        svc.uploads = tempfile.mkdtemp(prefix="landrules-serve-")
+        try:
+            await svc.load()
+            yield
+        finally:
+            svc.worker.pool.shutdown(wait=False, cancel_futures=True)
+            shutil.rmtree(svc.uploads, ignore_errors=True)
 
     routes = [
         Route("/", svc.page, methods=["GET"]),
