@@ -212,16 +212,9 @@ def regopy() -> Any:
 
 
 if __name__ == "__main__":
-    import uvicorn
+    from landrules.serve.server import run  # the same start as `landrules serve`
 
     kind, port = sys.argv[1], int(sys.argv[2])
     workers = int(sys.argv[3]) if len(sys.argv) > 3 else 1
-    uvicorn.run(
-        f"serve_apps:{kind}",
-        factory=True,
-        host="127.0.0.1",
-        port=port,
-        workers=workers,
-        app_dir=str(HERE),
-        log_level="warning",
-    )
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])
+    run(f"serve_apps:{kind}", host="127.0.0.1", port=port, workers=workers)

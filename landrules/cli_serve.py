@@ -80,23 +80,16 @@ def serve(
         raise typer.Exit(ExitCode.USAGE)
     try:
         import starlette  # noqa: F401
-        import uvicorn
+        import uvicorn  # noqa: F401
     except ImportError as err:
         typer.echo(w("cli.missing_extra", lang, name=err.name), err=True)
         raise typer.Exit(ExitCode.USAGE) from None
     os.environ[ENV] = config.to_env()  # uvicorn's worker processes read it (config.py)
     typer.echo(w("cli.listening", lang, host=host, port=port), err=True)
-    uvicorn.run(
-        "landrules.serve.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        root_path=root_path,
-        proxy_headers=True,
-        server_header=False,
-        log_level="warning",
-        timeout_graceful_shutdown=5,
+    from landrules.serve.server import run
+
+    run(
+        "landrules.serve.app:create_app", host=host, port=port, workers=workers, root_path=root_path
     )
 
 

@@ -411,3 +411,18 @@ def test_a_cors_preflight_needs_no_token() -> None:
         assert (
             c.post("/v1/check", headers={"origin": "https://approvals.example"}).status_code == 401
         )
+
+
+def test_two_workers_serve_the_same_verdicts(run_cli: Run) -> None:
+    path = EXAMPLES / "p1-needs-review-m0.yaml"
+    expected = json.loads(run_cli(["check", _relative(path), "--format", "json"]).stdout)
+    with running_server("--workers", "2") as base:
+        for _ in range(4):
+            answer = httpx.post(
+                base + "/v1/check",
+                params={"source": _relative(path)},
+                content=path.read_bytes(),
+                headers=YAML,
+                timeout=10,
+            )
+            assert answer.json() == expected
