@@ -54,7 +54,6 @@ def serve(
         Optional[list[str]],  # noqa: UP045
         typer.Option("--cors-origin", help=_help("cli.help.cors")),
     ] = None,
-    root_path: Annotated[str, typer.Option("--root-path", help=_help("cli.help.root_path"))] = "",
 ) -> None:
     """Serve checks over HTTP and the applicant's page (help text: cli.help)."""
     from landrules.serve.config import ENV, ServeConfig
@@ -73,7 +72,6 @@ def serve(
         time_limit=time_limit,
         register_time_limit=register_time_limit,
         cors_origins=tuple(cors or ()),
-        root_path=root_path,
     )
     if not config.local_only and not config.token and not config.insecure:
         typer.echo(w("cli.needs_token", lang, host=host), err=True)
@@ -88,9 +86,7 @@ def serve(
     typer.echo(w("cli.listening", lang, host=host, port=port), err=True)
     from landrules.serve.server import run
 
-    run(
-        "landrules.serve.app:create_app", host=host, port=port, workers=workers, root_path=root_path
-    )
+    run("landrules.serve.app:create_app", host=host, port=port, workers=workers)
 
 
 def register(app: typer.Typer) -> None:

@@ -29,7 +29,6 @@ class ServeConfig:
     """Seconds for one parcel (its worst hostile file takes 0.7 s, benchmarks/README.md)."""
     register_time_limit: float = 3600.0
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
-    root_path: str = ""
 
     @property
     def local_only(self) -> bool:

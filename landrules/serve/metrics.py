@@ -1,8 +1,9 @@
 """Prometheus text-format metrics, counted in-process and written by hand.
 
-Four families are all an operator needs here, so a dependency would add more than it saves
-(prometheus-client measured ~4 µs per observation against ~1 µs for these dict updates; both
-are negligible next to a 2.5 ms check, and this keeps the service's imports small). With
+Five families are all an operator needs here, so a dependency would add more than it saves:
+measured on the shared 2-core machine, prometheus-client 0.26 took 23.6 µs to count a request
+and observe its latency and these dict updates 2.5 µs (both small next to a 3-8 ms check), and
+importing it took 0.45 s under the same load. With
 `--workers N` each process counts its own requests: scrape each, or read them as one sample
 of the whole.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 
 
-def run(target: str, *, host: str, port: int, workers: int = 1, root_path: str = "") -> None:
+def run(target: str, *, host: str, port: int, workers: int = 1) -> None:
     """Serve `target` ("module:factory") until interrupted.
 
     With several workers they accept on one socket made here, with TCP_NODELAY set on it (the
@@ -21,7 +21,6 @@ def run(target: str, *, host: str, port: int, workers: int = 1, root_path: str =
         host=host,
         port=port,
         workers=workers,
-        root_path=root_path,
         proxy_headers=True,
         server_header=False,
         log_level="warning",
