@@ -343,8 +343,9 @@ def main() -> None:
         single: dict[tuple[str, int], dict] = {}
         for workers in (1, 2):
             for kind in kinds:
-                with server(kind, workers) as (port, _pid):
+                with server(kind, workers) as (port, pid):
                     load(port, "--bodies", str(bodies), "--requests", "200", "--conns", "4")
+                    before = _rss_mb(pid)
                     single[(kind, workers)] = load(
                         port,
                         "--bodies",
@@ -356,6 +357,7 @@ def main() -> None:
                         "--seconds",
                         str(args.seconds),
                     )
+                    single[(kind, workers)]["rss_mb"] = (before, _rss_mb(pid))
                 sys.stderr.write(f"  {kind} ×{workers}: {single[(kind, workers)]}" + "\n")
         paced: dict[str, dict] = {}
         for kind in kinds:
@@ -389,15 +391,19 @@ def main() -> None:
     out.append("")
     out.append("Single parcels, closed loop (POST /v1/check, one YAML parcel each):")
     out.append("")
-    out.append("| server | workers | checks/s | × floor | p50 ms | p99 ms | failed | statuses |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---|")
+    out.append(
+        "| server | workers | checks/s | × floor | p50 ms | p99 ms | failed | statuses "
+        "| RSS MB before → after |"
+    )
+    out.append("|---|---:|---:|---:|---:|---:|---:|---|---|")
     for workers in (1, 2):
         for kind in kinds:
             r = single[(kind, workers)]
             ratio = r["per_second"] / floor[workers]["per_second"]
             out.append(
                 f"| {kind} | {workers} | {r['per_second']:,.0f} | {ratio:.2f} | "
-                f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['failed']} | {r['statuses']} |"
+                f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['failed']} | {r['statuses']} | "
+                f"{r['rss_mb'][0]:.1f} → {r['rss_mb'][1]:.1f} |"
             )
     out.append("")
     rate = next(iter(paced.values()))["rate"] if paced else 0
