@@ -403,7 +403,7 @@ def main() -> None:
             out.append(
                 f"| {kind} | {workers} | {r['per_second']:,.0f} | {ratio:.2f} | "
                 f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['failed']} | {r['statuses']} | "
-                f"{r['rss_mb'][0]:.1f} → {r['rss_mb'][1]:.1f} |"
+                + (f"{r['rss_mb'][0]:.1f} → {r['rss_mb'][1]:.1f} |" if workers == 1 else "— |")
             )
     out.append("")
     rate = next(iter(paced.values()))["rate"] if paced else 0
