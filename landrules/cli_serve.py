@@ -82,6 +82,16 @@ def serve(
     except ImportError as err:
         typer.echo(w("cli.missing_extra", lang, name=err.name), err=True)
         raise typer.Exit(ExitCode.USAGE) from None
+    from landrules.api import load_rules
+    from landrules.problems import RulePackError
+
+    try:
+        load_rules(config.rules)  # a broken pack is refused here, not in every worker
+    except RulePackError as err:
+        from landrules.cli import pack_unusable
+
+        typer.echo(f"{err}\n{pack_unusable()}", err=True)
+        raise typer.Exit(ExitCode.RULES_ERROR) from None
     os.environ[ENV] = config.to_env()  # uvicorn's worker processes read it (config.py)
     typer.echo(w("cli.listening", lang, host=host, port=port), err=True)
     from landrules.serve.server import run

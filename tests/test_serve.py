@@ -426,3 +426,12 @@ def test_two_workers_serve_the_same_verdicts(run_cli: Run) -> None:
                 timeout=10,
             )
             assert answer.json() == expected
+
+
+def test_a_broken_rule_pack_is_refused_before_serving(run_cli: Run, tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "cixi-jingxinjian-2019-13", pack)
+    shutil.copyfile(BAD / "rules" / "rule-tab.yaml", pack / "p2-new-land-above-indicator.yaml")
+    result = run_cli(["serve", "--rules", str(pack), "--port", "1"])
+    assert result.exit_code == 4, result.describe()
+    assert "error[schema]" in result.stderr and "Traceback" not in result.stderr
