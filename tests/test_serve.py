@@ -435,3 +435,34 @@ def test_a_broken_rule_pack_is_refused_before_serving(run_cli: Run, tmp_path: Pa
     result = run_cli(["serve", "--rules", str(pack), "--port", "1"])
     assert result.exit_code == 4, result.describe()
     assert "error[schema]" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "geojson", "csv-gb18030"])
+def test_every_register_kind_uploads_to_the_records_check_writes(
+    kind: str, client: TestClient, tmp_path: Path, run_cli: Run
+) -> None:
+    """Registers written by openpyxl, as GeoJSON, and as CSV saved by Chinese Excel (GB18030),
+    holding every flat example: the stream equals `check --format jsonl` on the same file."""
+    from register_fixtures import flat_examples, write_chinese_csv, write_geojson, write_xlsx
+
+    examples = flat_examples()
+    made = {
+        "xlsx": lambda: write_xlsx(tmp_path / "made.xlsx", examples),
+        "geojson": lambda: write_geojson(tmp_path / "made.geojson", examples),
+        "csv-gb18030": lambda: write_chinese_csv(tmp_path / "made.csv", examples, "gb18030"),
+    }[kind]()
+    shown = tmp_path / f"upload{made.suffix}"
+    shutil.copyfile(made, shown)
+    cli = run_cli(["check", shown.name, "--format", "jsonl"], cwd=tmp_path)
+    answer = client.post(
+        "/v1/check/register",
+        params={"lang": "en"},
+        files={"file": (f"台账{made.suffix}", made.read_bytes(), "application/octet-stream")},
+    )
+    assert answer.status_code == 200, answer.text
+    *records, last = answer.text.splitlines(keepends=True)
+    assert "".join(records) == cli.stdout
+    summary = json.loads(last)
+    assert summary["summary"]["input_errors"] == 0 and summary["summary"]["parcels"] >= 10
+    if kind == "csv-gb18030":  # read as GB18030 with a notice, as the CLI says on stderr
+        assert summary["notices"] and summary["notices"][0]["path"] == "upload.csv"
