@@ -466,3 +466,24 @@ def test_every_register_kind_uploads_to_the_records_check_writes(
     assert summary["summary"]["input_errors"] == 0 and summary["summary"]["parcels"] >= 10
     if kind == "csv-gb18030":  # read as GB18030 with a notice, as the CLI says on stderr
         assert summary["notices"] and summary["notices"][0]["path"] == "upload.csv"
+
+
+def test_a_charset_reads_the_body_as_check_encoding_does(
+    client: TestClient, tmp_path: Path, run_cli: Run
+) -> None:
+    raw = (BAD / "parcel" / "gbk.yaml").read_bytes()
+    (tmp_path / "gbk.yaml").write_bytes(raw)
+    cli = run_cli(["check", "gbk.yaml", "--format", "json", "--encoding", "gb18030"], cwd=tmp_path)
+    assert cli.exit_code == 0, cli.describe()
+    answer = client.post(
+        "/v1/check",
+        params={"source": "gbk.yaml"},
+        content=raw,
+        headers={"content-type": "application/yaml; charset=GB18030"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == json.loads(cli.stdout)
+    unknown = client.post(
+        "/v1/check", content=raw, headers={"content-type": "application/yaml; charset=klingon"}
+    )
+    assert unknown.status_code == 422 and unknown.json()["problems"][0]["code"] == "encoding"

@@ -118,6 +118,16 @@ def _media(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+def _charset(request: Request) -> str | None:
+    """The body's `charset` parameter, if any (UTF-8 needs none)."""
+    for param in request.headers.get("content-type", "").split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"')[:40]
+            return None if charset.lower() in ("utf-8", "utf8") else charset
+    return None
+
+
 async def _body_chunks(request: Request, limit: int) -> AsyncGenerator[bytes, None]:
     """The body as it arrives, refused (413) as soon as it is over `limit`."""
     declared = request.headers.get("content-length")
@@ -209,6 +219,7 @@ class Service:
                 lang=lang,
                 as_of=as_of,
                 source=source,
+                encoding=_charset(request),
             )
         except Refusal as refusal:
             if refusal.kind == "invalid-input":

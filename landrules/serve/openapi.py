@@ -62,8 +62,10 @@ def document() -> dict[str, Any]:
             "/v1/check": {
                 "post": {
                     "summary": "Check one parcel",
-                    "description": "The body is one parcel file (YAML) or the same as JSON. The "
-                    "answer is the JSON `landrules check FILE --format json` prints.",
+                    "description": "The body is one parcel file (YAML) or the same as JSON; a "
+                    "`charset` parameter reads it as `check --encoding` does (default UTF-8 or "
+                    "a BOM). The answer is the verdict `landrules check FILE --format json` "
+                    "prints (compact).",
                     "parameters": [
                         _LANG,
                         _AS_OF,

@@ -80,19 +80,25 @@ def check_one(
     as_of: date | None = None,
     source: str = SOURCE,
     limits: Any = None,
+    encoding: str | None = None,
 ) -> tuple[str, dict[str, str]]:
     """One parcel's verdict JSON and outcomes; `Refusal("invalid-input")` with every located
-    problem when the parcel cannot be read (the problems `landrules check` prints)."""
+    problem when the parcel cannot be read (the problems `landrules check` prints). `encoding`
+    (the body's `charset`) is `check --encoding`: without it, UTF-8 or a BOM, never a guess."""
     from landrules import yamlio
     from landrules.api import check_parcel, parcel_from_document
     from landrules.i18n import use_lang
 
     with use_lang(lang):
-        problems = _json_problems(raw, source, lang) if as_json else []
+        problems = _json_problems(raw, source, lang) if as_json and encoding is None else []
         if not problems:
             try:
                 doc = yamlio.load_bytes(
-                    raw, source, limits=limits or yamlio.DEFAULT_LIMITS, keep_going=True
+                    raw,
+                    source,
+                    encoding=encoding,
+                    limits=limits or yamlio.DEFAULT_LIMITS,
+                    keep_going=True,
                 )
                 verdict = check_parcel(pack, parcel_from_document(doc), source, as_of=as_of)
                 return verdict_json(verdict), outcomes_of(verdict)
