@@ -487,3 +487,27 @@ def test_a_charset_reads_the_body_as_check_encoding_does(
         "/v1/check", content=raw, headers={"content-type": "application/yaml; charset=klingon"}
     )
     assert unknown.status_code == 422 and unknown.json()["problems"][0]["code"] == "encoding"
+
+
+def test_accept_xlsx_gives_the_csv_table_as_a_workbook(
+    client: TestClient, tmp_path: Path, run_cli: Run
+) -> None:
+    from openpyxl import load_workbook
+
+    raw = (BAD / "registers" / "reg-misspelt-tenure.csv").read_bytes()
+    (tmp_path / "upload.csv").write_bytes(raw)
+    run_cli(["check", "upload.csv", "--format", "csv", "-o", "out.csv"], cwd=tmp_path)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    answer = client.post(
+        "/v1/check/register", content=raw, headers={"content-type": "text/csv", "accept": xlsx}
+    )
+    assert answer.status_code == 200 and answer.headers["content-type"] == xlsx
+    (tmp_path / "got.xlsx").write_bytes(answer.content)
+    sheet = load_workbook(tmp_path / "got.xlsx", read_only=True).active
+    got = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
+    import csv
+
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert got == list(csv.reader(f))
+    app: Any = client.app
+    assert list(Path(app.state.service.uploads).iterdir()) == []

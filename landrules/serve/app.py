@@ -49,6 +49,7 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OPEN_PATHS = ("/healthz", "/readyz")
 """Answered without the token: probes must not need a secret."""
 ROUTES = frozenset(
@@ -319,7 +320,9 @@ class Service:
         as_of = _as_of(request, lang)
         accept = request.headers.get("accept", "*/*").lower()
         wanted = [a.split(";")[0].strip() for a in accept.split(",")]
-        if "text/csv" in wanted:
+        if XLSX in wanted:
+            fmt, media = "xlsx", XLSX
+        elif "text/csv" in wanted:
             fmt, media = "csv", "text/csv; charset=utf-8"
         elif any(
             a in ("application/jsonl", "application/x-ndjson", "*/*", "application/*", "")
@@ -327,10 +330,40 @@ class Service:
         ):
             fmt, media = "jsonl", "application/jsonl; charset=utf-8"
         else:
-            allowed = "application/jsonl, text/csv"
+            allowed = f"application/jsonl, text/csv, {XLSX}"
             raise Refusal("not-acceptable", {"allowed": allowed})
         path = await self._upload(request, lang)
+        if fmt == "xlsx":
+            return await self._workbook(path, lang, as_of)
         return StreamingResponse(self._stream(path, fmt, lang, as_of), media_type=media)
+
+    async def _workbook(self, path: Path, lang: Lang, as_of: date | None) -> Response:
+        """A workbook cannot be streamed row by row (a zip ends with its directory): it is
+        written to a file first, in openpyxl's write-only mode, then sent and removed."""
+        from starlette.background import BackgroundTask
+        from starlette.responses import FileResponse
+
+        target = path.with_name(path.stem + "-result.xlsx")
+
+        def write() -> None:
+            from landrules.i18n import use_lang
+
+            with use_lang(lang):
+                service.register_xlsx(self.pack, path, target, as_of=as_of, counted=self._count)
+
+        try:
+            await self.worker.run(self.config.register_time_limit, write)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        finally:
+            path.unlink(missing_ok=True)
+        return FileResponse(
+            target,
+            media_type=XLSX,
+            filename="landrules.xlsx",
+            background=BackgroundTask(target.unlink, missing_ok=True),
+        )
 
     async def _stream(self, path: Path, fmt: str, lang: Lang, as_of: date | None) -> Any:
         deadline = time.monotonic() + self.config.register_time_limit

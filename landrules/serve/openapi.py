@@ -102,7 +102,8 @@ def document() -> dict[str, Any]:
                     "summary": "Check a register, row by row",
                     "description": "Streamed: one JSON line per row (the records of `check "
                     "--format jsonl`) and a last line `{summary, notices}`; or, with Accept: "
-                    "text/csv, the rows with verdict columns (`--format csv`).",
+                    "text/csv, the rows with verdict columns (`--format csv`); with the XLSX "
+                    "media type, the same table as a workbook (written first, then sent).",
                     "parameters": [_LANG, _AS_OF],
                     "requestBody": _REGISTER_BODY,
                     "responses": {
@@ -111,6 +112,8 @@ def document() -> dict[str, Any]:
                             "content": {
                                 "application/jsonl": {"schema": {"type": "string"}},
                                 "text/csv": {"schema": {"type": "string"}},
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml"
+                                ".sheet": {"schema": {"type": "string", "format": "binary"}},
                             },
                         },
                         "400": _PROBLEM,

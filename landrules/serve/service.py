@@ -151,6 +151,7 @@ def register_lines(
     fmt: str,
     as_of: date | None = None,
     counted: Any = None,
+    sink: _Sink | None = None,
 ) -> Generator[str, None, None]:
     """The upload checked row by row, as the text of `check REGISTER --format jsonl|csv`, one
     row at a time (memory flat in the rows); JSON Lines ends with a summary line. `counted(result)`
@@ -163,7 +164,7 @@ def register_lines(
     notices: list[Problem] = []
     summary = Summary([group[0].provision.id for group in pack.versions()])
     items = iter_register(path, notices=notices.append)
-    sink = _Sink()
+    sink = sink or _Sink()
     writer: Any
     if fmt == "csv":
         from landrules.report.tabular import make_writer, writer_options
@@ -196,13 +197,33 @@ def register_lines(
     yield json.dumps(tail, ensure_ascii=False) + "\n"
 
 
+def register_xlsx(
+    pack: RulePack, path: Path, target: Path, *, as_of: date | None = None, counted: Any = None
+) -> None:
+    """The rows and verdict columns of `check REGISTER --format csv`, as a workbook written to
+    `target` (openpyxl's write-only mode: memory flat in the rows; cells stay text, so `0601`
+    stays `0601`)."""
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("landrules")
+    sink = _Sink()
+    sink.encoding = "utf-8-sig"  # the CSV writer's BOM is for Excel reading CSV: not wanted here
+    for text in register_lines(pack, path, fmt="csv", as_of=as_of, counted=counted, sink=sink):
+        for row in csv.reader(io.StringIO(text, newline="")):
+            sheet.append(row)
+    book.save(target)
+
+
 class _Sink:
     """A text stream the writers write into; the generator hands its text on after each row."""
 
-    encoding = "utf-8"
-
     def __init__(self) -> None:
         self.parts: list[str] = []
+        self.encoding = "utf-8"
 
     def write(self, text: str) -> int:
         self.parts.append(text)
