@@ -24,9 +24,10 @@ from landrules.exitcodes import ExitCode
 
 
 class _Commands(TyperGroup):
-    """`check` is built with the app; the other commands (`cli_rules`, `cli_explain`) are imported
-    and built the first time another name is asked for or the commands are listed (help,
-    completion, the suggestions for a typo), in the same order, so `check` skips their cost."""
+    """`check` is built with the app; the other commands (`cli_rules`, `cli_explain`,
+    `cli_serve`) are imported and built the first time another name is asked for or the commands
+    are listed (help, completion, the suggestions for a typo), in the same order, so `check`
+    skips their cost."""
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands:
@@ -40,16 +41,17 @@ class _Commands(TyperGroup):
     def _add_the_others(self) -> None:
         if LATER[0] in self.commands:
             return
-        from landrules import cli_explain, cli_rules
+        from landrules import cli_explain, cli_rules, cli_serve
 
         later = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
         cli_rules.register(later)
         cli_explain.register(later)
+        cli_serve.register(later)
         for name, command in typer.main.get_group(later).commands.items():
             self.add_command(command, name)
 
 
-LATER = ("validate", "test", "schema", "docs", "report", "ask", "new")
+LATER = ("validate", "test", "schema", "docs", "report", "ask", "new", "serve")
 """The commands `_Commands` adds on demand, after `check` (a test keeps this list true)."""
 
 app = typer.Typer(

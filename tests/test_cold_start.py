@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 import typer.main
 
-from landrules import cli, cli_explain, cli_rules
+from landrules import cli, cli_explain, cli_rules, cli_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "p1-applies-renovation.yaml"
@@ -58,6 +58,7 @@ def test_the_commands_added_on_demand_are_the_ones_registered_after_check() -> N
     later = typer.Typer()
     cli_rules.register(later)
     cli_explain.register(later)
+    cli_serve.register(later)
     assert tuple(typer.main.get_group(later).commands) == cli.LATER
 
 
