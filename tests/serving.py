@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 
-import httpx
+import httpx2 as httpx
 from conftest import ROOT
 
 

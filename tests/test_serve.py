@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 import pytest
 from conftest import EXAMPLES, ROOT, CliResult
 from serving import running_server
@@ -511,3 +511,14 @@ def test_accept_xlsx_gives_the_csv_table_as_a_workbook(
         assert got == list(csv.reader(f))
     app: Any = client.app
     assert list(Path(app.state.service.uploads).iterdir()) == []
+
+
+def test_the_page_reads_answers_as_ask_does_with_units_and_chinese_words(
+    client: TestClient,
+) -> None:
+    answers = {"parcel.land_supply": "存量", "parcel.land_area_m2": "30亩"}
+    answer = client.post("/v1/interview?lang=zh", json={"answers": answers})
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert data["refused"] == {}
+    assert "land_area: 30亩" in data["yaml"] and "land_supply: 存量" in data["yaml"]  # as typed
