@@ -41,11 +41,12 @@ def _enum_values() -> set[str]:
 
 
 ENUM_VALUES = _enum_values()
-# a value standing alone, not inside a field path such as approvals.other or production_m2
+# a value standing alone, not inside a field path such as approvals.other or production_m2, nor
+# inside an id such as P1.review.non-production-area (shown beside its label in the report)
 LEAK = re.compile(
-    r"\^|\(\?:|\[0-9\]|(?<![\w.])(?:"
+    r"\^|\(\?:|\[0-9\]|(?<![\w.-])(?:"
     + "|".join(sorted(map(re.escape, ENUM_VALUES), key=len, reverse=True))
-    + r")(?![\w.])"
+    + r")(?![\w.-])"
 )
 
 
