@@ -171,13 +171,19 @@ def iter_items(
     exclude: Iterable[str] = (),
     encoding: str | None = None,
     mapping: Path | None = None,
+    register_limits: Any = None,
 ) -> Iterator[Item]:
-    """Every parcel in the inputs, in order: YAML files whole, registers row by row."""
+    """Every parcel in the inputs, in order: YAML files whole, registers row by row.
+
+    `register_limits` (`inputs.RegisterLimits`) caps each register's rows, cells and workbooks.
+    """
     for path in expand_paths(paths, exclude):
         if path.suffix.lower() in REGISTER_SUFFIXES:
             from landrules.registers import iter_register
 
-            yield from iter_register(path, encoding=encoding, mapping=mapping)
+            yield from iter_register(
+                path, encoding=encoding, mapping=mapping, limits=register_limits
+            )
         else:
             yield Item(str(path))
 
