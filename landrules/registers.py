@@ -1546,6 +1546,14 @@ def _iter_jsonl(
         emit(_skipped(source, skipped))
 
 
+@dataclass(frozen=True, slots=True)
+class _TooBig:
+    """A value over `max_record_bytes` that was read to its end: refused, and reading goes on."""
+
+    line: int
+    col: int
+
+
 class _JsonError(Exception):
     def __init__(self, line: int, col: int, message: str, code: str = "json") -> None:
         super().__init__(message)
@@ -1634,6 +1642,8 @@ class _JsonStream:
                 raise _JsonError(line, col, t("reg.too_deep")) from None
             if end == len(self.buf) and not isinstance(obj, (dict, list, str)) and self._more():
                 continue  # a number or literal cut by the buffer's end
+            if self.cap is not None and end - self.pos > self.cap:
+                obj = _TooBig(*self.where())  # read whole by one last step: refused all the same
             self.pos = end
             self.want = 1 << 16
             return obj
@@ -1705,6 +1715,14 @@ def _iter_geojson(
                 n += 1
                 duplicates = list(reader.duplicates)
                 reader.duplicates.clear()
+                if isinstance(value, _TooBig):
+                    cap = limits.max_record_bytes
+                    yield Item(
+                        source,
+                        n,
+                        problems=[_limit(source, n, 0, "row-too-big", "max_record_bytes", cap)],
+                    )
+                    continue
                 props = value.get("properties") if isinstance(value, dict) else None
                 if not isinstance(value, dict) or value.get("type") != "Feature":
                     yield _failed(source, n, 0, "not-a-feature", t("reg.not_a_feature", n=n))
