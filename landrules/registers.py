@@ -637,7 +637,7 @@ def _first_bad(path: Path, codec: str) -> _Bad | None:
                 return _Bad(line, at - line_start + 1, at, data[e.start], cjk)
             if not chunk:
                 return None
-            cjk = cjk or _CJK.search(text) is not None
+            cjk = cjk or (not text.isascii() and _CJK.search(text) is not None)  # isascii: C speed
             if b"\n" in chunk:
                 line_start = offset + chunk.rindex(b"\n") + 1
             lines += chunk.count(b"\n")
@@ -1493,8 +1493,7 @@ def _iter_jsonl(
         while blob := f.readline(cap + 1):
             line += 1
             if len(blob) > cap and not blob.endswith(b"\n"):
-                while (more := f.readline(_CHUNK)) and not more.endswith(b"\n"):
-                    pass
+                _skip_line(f)
                 if skipped:
                     emit(_skipped(source, skipped))
                     skipped = []
@@ -1552,6 +1551,15 @@ class _TooBig:
 
     line: int
     col: int
+
+
+def _skip_line(f: IO[bytes]) -> None:
+    """Move past the end of the current line, a block at a time (readline scans byte by byte)."""
+    while block := f.read(_CHUNK):
+        end = block.find(b"\n")
+        if end >= 0:
+            f.seek(end + 1 - len(block), 1)
+            return
 
 
 class _JsonError(Exception):
