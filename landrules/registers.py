@@ -1059,7 +1059,13 @@ def _parse_record(text: str, delimiter: str) -> tuple[list[str], bool]:
         cells = next(csv.reader(lines(), delimiter=delimiter))
     except StopIteration:
         cells = []
+    except csv.Error as e:  # not expected with lines read as ours are: refused, never raised
+        raise _CsvError(str(e)) from None
     return cells, not wanted
+
+
+class _CsvError(Exception):
+    """A record Python's CSV reader refuses, as the error for that record."""
 
 
 def _open_quote(text: str, delimiter: str) -> tuple[int, int]:
@@ -1103,6 +1109,13 @@ class _CsvRecords:
     width: int = 0  # the header's columns up to its last named one; 0 before the header
     headers: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Python's reader refuses a cell over 131,072 characters with its own words; our own
+        # caps (a line, a cell) come first and name their flags, so its cap must not bite.
+        wanted = self.limits.max_record_bytes + self.limits.max_cell_chars + 1
+        if csv.field_size_limit() < wanted:
+            csv.field_size_limit(wanted)
+
     def rows(
         self, lines: Iterator[tuple[int, str | None]]
     ) -> Iterator[tuple[int, Sequence[object] | Problem]]:
@@ -1125,12 +1138,19 @@ class _CsvRecords:
             if '"' not in text:
                 cells: list[str] = text.rstrip("\r\n").split(delimiter)
             else:
-                cells, closed = _parse_record(text, delimiter)
-                if not closed and n >= self.header_row:
-                    joined = self._span(n, text, lines, again)
-                    if isinstance(joined, Problem):
-                        yield n, joined
-                        continue
+                try:
+                    cells, closed = _parse_record(text, delimiter)
+                    joined = None
+                    if not closed and n >= self.header_row:
+                        joined = self._span(n, text, lines, again)
+                except _CsvError as e:
+                    message = f"unreadable CSV record: {e}"
+                    yield n, Problem(self.source, n, 1, "csv", message)
+                    continue
+                if isinstance(joined, Problem):
+                    yield n, joined
+                    continue
+                if joined is not None:
                     cells = joined
             if len(text) > max_chars:
                 long = next((i for i, c in enumerate(cells, 1) if len(c) > max_chars), 0)

@@ -341,6 +341,7 @@ def test_a_huge_geojson_feature_is_refused_and_named(tmp_path: Path) -> None:
     [
         ("G1" + "," * 60_000, "too-many-cells", 1, "--max-nodes"),
         (f"G1,{ROW}," + "长" * 150_000, "cell-too-long", 15, "--max-scalar"),
+        (f'G1,{ROW},"' + "长" * 150_000 + '"', "cell-too-long", 15, "--max-scalar"),
     ],
 )
 def test_cells_per_row_and_characters_per_cell_are_capped(
