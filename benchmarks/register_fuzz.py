@@ -94,13 +94,21 @@ def flat_rows(rng: random.Random, n: int) -> tuple[list[str], list[list[Any]]]:
     header = [_chinese(f) if rng.random() < 0.5 else f for f in fields]
     if rng.random() < 0.6:
         header.append("备注")
+    if rng.random() < 0.05:
+        header.append("用地面积\n（亩）")  # Alt+Enter in a header cell
     rows = []
     for r in records:
         cells: list[Any] = [
             ";".join(v) if isinstance(v := r.get(f, ""), list) else v for f in fields
         ]
-        if len(header) > len(fields):
-            cells.append(rng.choice(REMARKS))
+        while len(cells) < len(header):
+            roll = rng.random()
+            if roll < 0.002:
+                cells.append("长" * rng.choice([99_999, 100_001, 140_000]))  # at the cell cap
+            elif roll < 0.004:
+                cells.extend([""] * rng.choice([49_998, 50_001]))  # at the cells-per-row cap
+            else:
+                cells.append(rng.choice(REMARKS))
         rows.append(cells)
         if rng.random() < 0.05:
             rows.append([""] * len(header))  # a blank row
@@ -195,7 +203,8 @@ def make_csv(rng: random.Random, tabs: bool) -> tuple[str, bytes]:
     header, rows = flat_rows(rng, rng.randint(0, 25))
     delimiter = "\t" if tabs else ","
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator=rng.choice(["\r\n", "\r\n", "\n"]))
+    ends = ["\r\n", "\r\n", "\n", "\r"]  # "\r": classic Mac Excel
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=rng.choice(ends))
     writer.writerow(header)
     writer.writerows(rows)
     text = damage_text(rng, out.getvalue(), delimiter)
@@ -216,7 +225,7 @@ def make_xlsx(rng: random.Random) -> tuple[str, bytes]:
     sheet.append(header)
     for row in rows:
         cells: list[Any] = []
-        for cell in row:
+        for cell in row[:16_384]:  # Excel's last column
             roll = rng.random()
             if roll < 0.05:
                 cells.append(None)
