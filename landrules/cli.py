@@ -398,6 +398,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
                 exclude=options.exclude,
                 encoding=options.encoding,
                 mapping=options.mapping,
+                limits=options.register_limits,
             )
         except MixedInputsError as err:
             raise _fail(f"landrules: {err}", ExitCode.USAGE) from None  # message: registers.py

@@ -1786,7 +1786,11 @@ class MixedInputsError(ValueError):
 
 
 def register_columns(
-    path: Path, *, encoding: str | None = None, mapping: Path | None = None
+    path: Path,
+    *,
+    encoding: str | None = None,
+    mapping: Path | None = None,
+    limits: RegisterLimits | None = None,
 ) -> list[str]:
     """The keys of `Item.raw` for one register, in first-seen order ([] if unreadable).
 
@@ -1796,7 +1800,8 @@ def register_columns(
     keys: dict[str, None] = {}
     whole = path.suffix.lower() in (".jsonl", ".ndjson", ".geojson")
     quiet: Notices = lambda _: None  # noqa: E731 - the run itself reports the warnings
-    for item in iter_register(path, encoding=encoding, mapping=mapping, notices=quiet):
+    rows = iter_register(path, encoding=encoding, mapping=mapping, notices=quiet, limits=limits)
+    for item in rows:
         if item.raw is not None:
             keys.update(dict.fromkeys(item.raw))
             if not whole:
@@ -1810,6 +1815,7 @@ def tabular_columns(
     exclude: Iterable[str] = (),
     encoding: str | None = None,
     mapping: Path | None = None,
+    limits: RegisterLimits | None = None,
 ) -> list[str]:
     """The input columns of a CSV result table; MixedInputsError when one table cannot hold all.
 
@@ -1821,7 +1827,7 @@ def tabular_columns(
     yaml_files = 0
     for path in expand_paths(paths, exclude):
         if path.suffix.lower() in REGISTER_SUFFIXES:
-            columns = register_columns(path, encoding=encoding, mapping=mapping)
+            columns = register_columns(path, encoding=encoding, mapping=mapping, limits=limits)
             if columns:
                 found.append((path, columns))
         else:
@@ -1855,8 +1861,9 @@ def geojson_members(
             continue
         these: dict[str, Any] = {}
         with path.open(encoding=enc.codec) as f:
+            stream = _JsonStream(f, cap=REGISTER_LIMITS.max_record_bytes)  # a bomb stops here too
             try:
-                for kind, value in _geojson_events(f):
+                for kind, value in _geojson_events(f, stream):
                     if kind != "member":
                         break
                     if value[0] != "type":
