@@ -1067,6 +1067,30 @@ class _CsvError(Exception):
     """A record Python's CSV reader refuses, as the error for that record."""
 
 
+class _OneLine:
+    """An iterator that hands a CSV reader the one line put in it, then ends.
+
+    One strict reader reads every quoted line through it: a record still open at the end of the
+    line is then an error ("unexpected end of data") rather than a request for the next line,
+    and making no reader per line keeps a register quoted cell by cell at ~3× the speed.
+    """
+
+    __slots__ = ("line",)
+
+    def __init__(self) -> None:
+        self.line: str | None = None
+
+    def __iter__(self) -> _OneLine:
+        return self
+
+    def __next__(self) -> str:
+        line = self.line
+        if line is None:
+            raise StopIteration
+        self.line = None
+        return line
+
+
 def _open_quote(text: str, delimiter: str) -> tuple[int, int]:
     """(column, character) of the quote that opens the cell still open at the end of `text`."""
     column, start, quoted, at, i, n = 1, True, False, -1, 0, len(text)
@@ -1108,12 +1132,25 @@ class _CsvRecords:
     width: int = 0  # the header's columns up to its last named one; 0 before the header
     headers: list[str] = field(default_factory=list)
 
+    feed: _OneLine = field(default_factory=_OneLine)
+    strict: Iterator[list[str]] = field(init=False)
+
     def __post_init__(self) -> None:
         # Python's reader refuses a cell over 131,072 characters with its own words; our own
         # caps (a line, a cell) come first and name their flags, so its cap must not bite.
         wanted = self.limits.max_record_bytes + self.limits.max_cell_chars + 1
         if csv.field_size_limit() < wanted:
             csv.field_size_limit(wanted)
+        self.strict = csv.reader(self.feed, delimiter=self.delimiter, strict=True)
+
+    def _parse(self, text: str) -> tuple[list[str], bool]:
+        """`_parse_record`, through the one strict reader when the line is a whole record."""
+        self.feed.line = text
+        try:
+            return next(self.strict), True
+        except (csv.Error, StopIteration):  # open at the end, or `"a"b`: the lenient reading
+            self.feed.line = None
+            return _parse_record(text, self.delimiter)
 
     def rows(
         self, lines: Iterator[tuple[int, str | None]]
@@ -1138,7 +1175,7 @@ class _CsvRecords:
                 cells: list[str] = text.rstrip("\r\n").split(delimiter)
             else:
                 try:
-                    cells, closed = _parse_record(text, delimiter)
+                    cells, closed = self._parse(text)
                     joined = None
                     if not closed and n >= self.header_row:
                         joined = self._span(n, text, lines, again)
