@@ -37,8 +37,9 @@ import sys
 import tempfile
 import time
 import traceback
+import zipfile
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +222,7 @@ def make_xlsx(rng: random.Random) -> tuple[str, bytes]:
 
     header, rows = flat_rows(rng, rng.randint(0, 20))
     book = Workbook(write_only=True)
+    book.properties.created = book.properties.modified = datetime(2019, 6, 25)  # same bytes
     sheet = book.create_sheet("宗地台账")
     sheet.append(header)
     for row in rows:
@@ -242,7 +244,23 @@ def make_xlsx(rng: random.Random) -> tuple[str, bytes]:
             sheet.append([])
     out = io.BytesIO()
     book.save(out)
-    return ".xlsx", damage_bytes(rng, out.getvalue()) if rng.random() < 0.3 else out.getvalue()
+    raw = _fixed_dates(out.getvalue())
+    return ".xlsx", damage_bytes(rng, raw) if rng.random() < 0.3 else raw
+
+
+def _fixed_dates(raw: bytes) -> bytes:
+    """The workbook with its zip entries dated 2019-06-25, so an input is the same bytes in
+    every run (openpyxl dates them now)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as z, zipfile.ZipFile(out, "w") as fixed:
+        for info in z.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2019, 6, 25, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            data = z.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" on save
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2019-06-25T00:00:00Z", data)
+            fixed.writestr(entry, data)
+    return out.getvalue()
 
 
 def _xlsx_safe(value: Any) -> Any:
