@@ -251,16 +251,22 @@ def iter_items(
     exclude: Iterable[str] = (),
     encoding: str | None = None,
     mapping: Path | None = None,
+    register_limits: Any = None,
 ) -> Iterator[Item]:
     """Every parcel in the inputs, in order: YAML files whole, registers row by row; what
-    cannot be read becomes an item carrying its problem, so it is reported and counted."""
+    cannot be read becomes an item carrying its problem, so it is reported and counted.
+
+    `register_limits` (`inputs.RegisterLimits`) caps each register's rows, cells and workbooks.
+    """
     for path in walk_inputs(paths, exclude):
         if isinstance(path, Problem):
             yield Item(path.path, problems=[path])
         elif path.suffix.lower() in REGISTER_SUFFIXES:
             from landrules.registers import iter_register
 
-            yield from iter_register(path, encoding=encoding, mapping=mapping)
+            yield from iter_register(
+                path, encoding=encoding, mapping=mapping, limits=register_limits
+            )
         else:
             yield Item(str(path))
 

@@ -204,6 +204,33 @@ def check(
             rich_help_panel=help_text("help.check.limits_panel"),
         ),
     ] = 100_000,
+    max_unzipped: Annotated[
+        int,
+        typer.Option(
+            "--max-unzipped",
+            min=1,
+            help=help_text("help.check.max_unzipped"),
+            rich_help_panel=help_text("help.check.limits_panel"),
+        ),
+    ] = 2048 * 1024 * 1024,
+    max_ratio: Annotated[
+        int,
+        typer.Option(
+            "--max-ratio",
+            min=1,
+            help=help_text("help.check.max_ratio"),
+            rich_help_panel=help_text("help.check.limits_panel"),
+        ),
+    ] = 100,
+    max_xlsx_part: Annotated[
+        int,
+        typer.Option(
+            "--max-xlsx-part",
+            min=1,
+            help=help_text("help.check.max_xlsx_part"),
+            rich_help_panel=help_text("help.check.limits_panel"),
+        ),
+    ] = 64 * 1024 * 1024,
     as_of: Annotated[
         Optional[datetime],  # noqa: UP045
         typer.Option(
@@ -236,6 +263,7 @@ def _with_settings(args: dict[str, Any]) -> dict[str, Any]:
 def _check(args: dict[str, Any]) -> None:
     """`check` in the chosen language (`args`: the command's parameters)."""
     from landrules.i18n import t
+    from landrules.inputs import RegisterLimits
     from landrules.yamlio import Limits
 
     paths, traceback = args["paths"], args["traceback"]
@@ -263,6 +291,14 @@ def _check(args: dict[str, Any]) -> None:
         limits,
         as_of=as_of.date() if as_of is not None else None,
         brief=args["brief"],
+        register_limits=RegisterLimits(  # a register row is a record: the same three caps
+            max_record_bytes=max_bytes,
+            max_cells=max_nodes,
+            max_cell_chars=max_scalar,
+            max_unzipped=args["max_unzipped"],
+            max_ratio=args["max_ratio"],
+            max_xlsx_part=args["max_xlsx_part"],
+        ),
     )
     from landrules.outputs import OutputError
 
@@ -299,6 +335,7 @@ class CheckOptions:
     limits: Any = None  # yamlio.Limits, imported lazily
     as_of: Any = None  # datetime.date from --as-of: picks the rule version in force
     brief: bool = False  # one parcel: only the summary lines, not the tree
+    register_limits: Any = None  # inputs.RegisterLimits: caps on register rows and workbooks
 
     @property
     def stdin(self) -> bool:
@@ -416,7 +453,11 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     summary = Summary([group[0].provision.id for group in pack.versions()])
     seen: set[str] = set()
     items = iter_items(
-        options.paths, exclude=options.exclude, encoding=options.encoding, mapping=options.mapping
+        options.paths,
+        exclude=options.exclude,
+        encoding=options.encoding,
+        mapping=options.mapping,
+        register_limits=options.register_limits,
     )
     tabular: dict[str, Any] = {}
     if options.output_format in (Format.csv, Format.geojson):
@@ -431,6 +472,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
                 exclude=options.exclude,
                 encoding=options.encoding,
                 mapping=options.mapping,
+                limits=options.register_limits,
             )
         except MixedInputsError as err:
             raise _fail(f"landrules: {err}", ExitCode.USAGE) from None  # message: registers.py

@@ -464,7 +464,7 @@ def test_xlsx_cells_typed_by_excel_become_the_text_a_person_sees(tmp_path: Path)
         ],
     )
     items, notices = read(path)
-    assert notices == []
+    assert [(n.line, n.code) for n in notices] == [(3, "blank-rows")]  # skipped, and named
     assert [i.line for i in items] == [2, 4]  # the blank row 3 is skipped; rows keep numbers
     assert items[0].raw == {
         "宗地号": "G1",
@@ -542,7 +542,7 @@ def test_json_lines_flat_or_nested_and_a_bad_line_does_not_stop_the_file(tmp_pat
     path = tmp_path / "r.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     items, notices = read(path)
-    assert notices == []
+    assert [(n.line, n.code) for n in notices] == [(2, "blank-rows")]  # skipped, and named
     assert [i.line for i in items] == [1, 3, 4, 5]
     assert items[0].data == {
         "parcel": {"code": "G1", "land_area_m2": "20000"},
@@ -609,8 +609,8 @@ def test_geojson_features_are_read_one_by_one_with_their_geometry(
     monkeypatch.setattr(registers, "_CHUNK", 64)
     original = registers._JsonStream.__init__
 
-    def small_buffer(self: Any, f: Any) -> None:
-        original(self, f)
+    def small_buffer(self: Any, f: Any, *args: Any) -> None:
+        original(self, f, *args)
         self.want = 7  # features are cut by the buffer's edge all the time
 
     monkeypatch.setattr(registers._JsonStream, "__init__", small_buffer)

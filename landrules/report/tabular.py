@@ -299,6 +299,7 @@ def writer_options(
     exclude: Sequence[str] = (),
     encoding: str | None = None,
     mapping: Path | None = None,
+    limits: Any = None,
 ) -> dict[str, Any]:
     """What a CSV or GeoJSON writer must know before the first row, read from the inputs.
 
@@ -309,7 +310,9 @@ def writer_options(
     from landrules.registers import geojson_members, tabular_columns
 
     if fmt == "csv":
-        columns = tabular_columns(paths, exclude=exclude, encoding=encoding, mapping=mapping)
+        columns = tabular_columns(
+            paths, exclude=exclude, encoding=encoding, mapping=mapping, limits=limits
+        )
         return {"pack": pack, "columns": columns}
     if fmt == "geojson":
         return {"members": geojson_members(paths, exclude=exclude, encoding=encoding)}
