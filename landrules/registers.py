@@ -1307,8 +1307,8 @@ def _iter_xlsx(
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # zip, XML and openpyxl's own errors all mean "not a workbook"
-        message = t("reg.bad_xlsx", error=f"{type(e).__name__}: {e}")
-        yield _failed(source, 0, 0, "bad-xlsx", message)
+        message = t("reg.bad_xlsx", error=str(e) or t("reg.bad_xlsx_unknown"))
+        yield _failed(source, 0, 0, "bad-xlsx", message, t("reg.hint.bad_xlsx"))
         return
     try:
         if loaded.sheet is not None and loaded.sheet not in book.sheetnames:

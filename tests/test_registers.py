@@ -504,6 +504,8 @@ def test_a_file_that_is_not_a_workbook_is_one_problem(tmp_path: Path) -> None:
     (item,), _ = read(path)
     assert item.problems[0].code == "bad-xlsx"
     assert item.problems[0].render().startswith(f"{path}:0:0: error[bad-xlsx] not a readable .xlsx")
+    shown = item.problems[0].render()
+    assert "BadZipFile" not in shown and "save it again as an Excel workbook" in shown, shown
 
 
 def test_the_mapping_can_choose_the_sheet(tmp_path: Path) -> None:
