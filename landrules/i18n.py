@@ -70,15 +70,22 @@ def posix_system_lang() -> Lang | None:
     return "zh" if first.lower().startswith("zh") else "en"
 
 
-@cache
-def catalogue(lang: Lang) -> dict[str, str]:
+def read_catalogue(package: str, lang: Lang) -> dict[str, str]:
+    """The message catalogue `lang`.yaml shipped in `package` (key → text), read with the
+    project's own YAML loader; anything but strings is a packaging error."""
     from landrules import yamlio
 
-    text = resources.files("landrules.messages").joinpath(f"{lang}.yaml").read_text("utf-8")
-    data = yamlio.load_text(text, f"landrules/messages/{lang}.yaml").data
+    where = f"{package.replace('.', '/')}/{lang}.yaml"
+    text = resources.files(package).joinpath(f"{lang}.yaml").read_text("utf-8")
+    data = yamlio.load_text(text, where).data
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise ValueError(f"landrules/messages/{lang}.yaml must map keys to strings")
+        raise ValueError(f"{where} must map keys to strings")
     return data
+
+
+@cache
+def catalogue(lang: Lang) -> dict[str, str]:
+    return read_catalogue("landrules.messages", lang)
 
 
 _ENV = "LANDRULES_LANG"

@@ -68,6 +68,21 @@ class Report:
     lang: Lang
 
 
+def meta_text(report: Report, lang: Lang) -> str:
+    """The report's first line: how many parcels and input errors, and the pack that judged them
+    (id, version, SHA-256), so a printed report can be replayed."""
+    meta = report.pack.meta
+    return t(
+        "report.meta",
+        lang,
+        parcels=report.summary.parcels,
+        errors=report.summary.input_errors,
+        pack=meta.id,
+        version=meta.version,
+        sha=report.pack.sha256[:12],
+    )
+
+
 def outcome_text(outcome: str, lang: Lang) -> str:
     return t(f"outcome.{outcome}", lang)
 
@@ -511,15 +526,7 @@ def render_html(report: Report) -> str:
     context = {
         "lang_attr": t("report.lang_attr", lang),
         "title": t("report.title", lang),
-        "meta": t(
-            "report.meta",
-            lang,
-            parcels=report.summary.parcels,
-            errors=report.summary.input_errors,
-            pack=meta.id,
-            version=meta.version,
-            sha=report.pack.sha256[:12],
-        ),
+        "meta": meta_text(report, lang),
         "w": ui,
         "outcomes": [(o, outcome_text(o, lang), COLOURS[o]) for o in OUTCOMES],
         "provision_word": t("report.provision", lang),

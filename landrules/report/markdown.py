@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from landrules.i18n import t
-from landrules.report.html import _MARK, OUTCOMES, Report, _identity, outcome_text, word
+from landrules.report.html import (
+    _MARK,
+    OUTCOMES,
+    Report,
+    _identity,
+    meta_text,
+    outcome_text,
+    word,
+)
 
 if TYPE_CHECKING:
     from landrules.evaluate import Step
@@ -37,15 +45,7 @@ def render_markdown(report: Report) -> str:
     lines = [
         f"# {t('report.title', lang)}",
         "",
-        t(
-            "report.meta",
-            lang,
-            parcels=report.summary.parcels,
-            errors=report.summary.input_errors,
-            pack=meta.id,
-            version=meta.version,
-            sha=report.pack.sha256[:12],
-        ),
+        meta_text(report, lang),
         "",
         f"## {t('report.summary', lang)}",
         "",

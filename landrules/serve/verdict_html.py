@@ -13,13 +13,11 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from landrules.i18n import Lang, t
-from landrules.logic import Tri
+from landrules.report.html import _MARK  # the report's marks: ✓ holds, ✗ fails, ? unknown
 
 if TYPE_CHECKING:
     from landrules.api import Verdict
     from landrules.evaluate import ProvisionVerdict, Step
-
-_MARK = {Tri.TRUE: "✓", Tri.FALSE: "✗", Tri.UNKNOWN: "?"}
 
 
 def _step_html(step: Step, lang: Lang) -> str:

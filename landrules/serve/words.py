@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from landrules.i18n import Lang
+from landrules.i18n import Lang, read_catalogue
 
 
 @cache
 def catalogue(lang: Lang) -> dict[str, str]:
-    from landrules import yamlio
-
-    text = resources.files("landrules.serve.messages").joinpath(f"{lang}.yaml").read_text("utf-8")
-    data = yamlio.load_text(text, f"landrules/serve/messages/{lang}.yaml").data
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise ValueError(f"landrules/serve/messages/{lang}.yaml must map keys to strings")
-    return data
+    return read_catalogue("landrules.serve.messages", lang)
 
 
 def w(key: str, lang: Lang, /, **values: Any) -> str:
