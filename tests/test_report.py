@@ -36,9 +36,9 @@ def _json_summary(run_cli: Callable[..., CliResult]) -> dict[str, Any]:
     return json.loads(result.stdout)["summary"]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """The system Chromium through Playwright; never a downloaded browser."""
+def system_chromium(env: dict[str, str] | None = None) -> Iterator[Any]:
+    """The system Chromium through Playwright; never a downloaded browser. Skips where either
+    is missing, except in CI, where `.ci/run` installs both and a missing one fails."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -50,9 +50,14 @@ def browser() -> Iterator[Any]:
         print(f"skipped: {reason}")
         pytest.skip(reason)
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS, env=env)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from system_chromium()
 
 
 @pytest.fixture(scope="module")

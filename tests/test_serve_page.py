@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from conftest import ROOT
 from serving import running_server
-from test_report import ARTIFACTS, CHROMIUM, FLAGS
+from test_report import ARTIFACTS, system_chromium
 
 ANSWERS = {
     "parcel.land_supply": "existing",
@@ -48,19 +48,7 @@ def server() -> Iterator[str]:
 def browser() -> Iterator[Any]:
     """The system Chromium, as tests/test_report.py launches it, in a UTF-8 locale (the tests
     unset the machine's; without one Chromium drops a file named 台账.csv from an upload)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None  # type: ignore[assignment]
-    if CHROMIUM is None or sync_playwright is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but Chromium or Playwright is missing: .ci/run installs them")
-        pytest.skip("Chromium (Debian package `chromium`) or pip playwright is not installed")
-    env = {**os.environ, "LANG": "C.UTF-8"}
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS, env=env)
-        yield launched
-        launched.close()
+    yield from system_chromium({**os.environ, "LANG": "C.UTF-8"})
 
 
 @pytest.fixture
