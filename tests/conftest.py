@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import locale
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,11 @@ if (locale.getlocale(locale.LC_CTYPE)[0] or "").lower().startswith("zh"):  # the
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+SHIPPED_PACK = ROOT / "rules" / "cixi-jingxinjian-2019-13"
+PACK_VERSION = re.search(
+    r'^version: "([^"]+)"', (SHIPPED_PACK / "pack.yaml").read_text("utf-8"), re.MULTILINE
+).group(1)  # type: ignore[union-attr]
+"""The shipped pack's version, as every "rule pack … VERSION" line shows it."""
 
 # rich reads the terminal from the environment: fix the width, drop colour, and unset the variables
 # that would force a terminal on (None removes a variable for the duration of the call).

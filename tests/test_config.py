@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CLI_ENV, ROOT, CliResult
+from conftest import CLI_ENV, PACK_VERSION, ROOT, CliResult
 from typer.testing import CliRunner
 
 from landrules.cli import app
@@ -102,7 +102,7 @@ def test_the_file_s_rules_are_the_pack_check_uses(tmp_path: Path) -> None:
     shutil.copytree(PACK, tmp_path / "mine")
     meta = tmp_path / "mine" / "pack.yaml"
     meta.write_text(
-        meta.read_text("utf-8").replace('version: "1.1.0"', 'version: "9.9.9"'), "utf-8"
+        meta.read_text("utf-8").replace(f'version: "{PACK_VERSION}"', 'version: "9.9.9"'), "utf-8"
     )
     (tmp_path / "pyproject.toml").write_text(
         '[tool.landrules]\nrules = "mine"\njobs = 1\n', "utf-8"
@@ -111,7 +111,9 @@ def test_the_file_s_rules_are_the_pack_check_uses(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.describe()
     assert "├── rule pack cixi-jingxinjian-2019-13 9.9.9" in result.stdout, result.describe()
     shipped = _run(["check", str(tmp_path / "p.yaml"), "--rules", str(PACK)], tmp_path)
-    assert "├── rule pack cixi-jingxinjian-2019-13 1.1.0" in shipped.stdout, shipped.describe()
+    assert f"├── rule pack cixi-jingxinjian-2019-13 {PACK_VERSION}" in shipped.stdout, (
+        shipped.describe()
+    )
 
 
 def test_min_coverage_from_the_file_gates_landrules_test_and_the_environment_overrides_it(
@@ -198,7 +200,9 @@ def test_a_folder_without_a_config_file_keeps_every_default(
 
     assert config.current(tmp_path) == config.Config()
     result = run_cli(["check", str(tmp_path / "p.yaml")], cwd=tmp_path)
-    assert "├── rule pack cixi-jingxinjian-2019-13 1.1.0" in result.stdout, result.describe()
+    assert f"├── rule pack cixi-jingxinjian-2019-13 {PACK_VERSION}" in result.stdout, (
+        result.describe()
+    )
 
 
 def test_the_readme_shows_every_key_in_both_forms() -> None:

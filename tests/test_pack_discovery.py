@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, CliResult
+from conftest import PACK_VERSION, ROOT, CliResult
 
 from landrules.exitcodes import ExitCode
 
@@ -33,7 +33,9 @@ def test_validate_without_a_path_checks_the_pack_in_the_current_folder_and_names
     result = run_cli(["validate"], cwd=pack)
     assert result.exit_code == ExitCode.GATING, result.describe()
     lines = result.stdout.splitlines()
-    assert lines[0] == f"rule pack cixi-jingxinjian-2019-13 1.1.0: {pack}", result.describe()
+    assert lines[0] == f"rule pack cixi-jingxinjian-2019-13 {PACK_VERSION}: {pack}", (
+        result.describe()
+    )
     assert lines[1].startswith("p3-in-place-rebuild.yaml:") and "error[unknown-fact]" in lines[1]
 
 
@@ -45,7 +47,9 @@ def test_test_without_a_path_runs_the_pack_in_the_current_folder_and_names_it(
     result = run_cli(["test"], cwd=pack)
     assert result.exit_code == ExitCode.OK, result.describe()
     lines = result.stdout.splitlines()
-    assert lines[0] == f"rule pack cixi-jingxinjian-2019-13 1.1.0: {pack}", result.describe()
+    assert lines[0] == f"rule pack cixi-jingxinjian-2019-13 {PACK_VERSION}: {pack}", (
+        result.describe()
+    )
     assert lines[1].startswith("PASS tests/p1-existing-land.yaml:"), result.describe()
     broken = _broken_copy(tmp_path / "broken")
     refused = run_cli(["test"], cwd=broken)  # the copy is read, not the shipped pack
@@ -61,7 +65,7 @@ def test_a_repository_with_its_packs_under_rules_is_checked_from_its_top_folder(
     result = run_cli([command], cwd=tmp_path)
     assert result.exit_code == ExitCode.OK, result.describe()
     assert result.stdout.splitlines()[0] == (
-        "rule pack cixi-jingxinjian-2019-13 1.1.0: rules/mine"
+        f"rule pack cixi-jingxinjian-2019-13 {PACK_VERSION}: rules/mine"
     ), result.describe()
 
 
@@ -93,7 +97,7 @@ def test_the_config_file_names_the_pack_from_any_folder_below_it(
     result = run_cli(["validate"], cwd=below)
     assert result.exit_code == ExitCode.GATING, result.describe()
     assert result.stdout.splitlines()[0] == (
-        f"rule pack cixi-jingxinjian-2019-13 1.1.0: {tmp_path / 'packs' / 'mine'}"
+        f"rule pack cixi-jingxinjian-2019-13 {PACK_VERSION}: {tmp_path / 'packs' / 'mine'}"
     ), result.describe()
     assert "error[unknown-fact]" in result.stdout
 
@@ -107,4 +111,4 @@ def test_in_machine_formats_the_pack_is_named_on_stderr(
     result = run_cli(["validate", "--format", "json"], cwd=tmp_path)
     assert result.exit_code == ExitCode.OK, result.describe()
     assert json.loads(result.stdout)["summary"]["files"] == 4
-    assert result.stderr == "rule pack cixi-jingxinjian-2019-13 1.1.0: rules/mine\n"
+    assert result.stderr == f"rule pack cixi-jingxinjian-2019-13 {PACK_VERSION}: rules/mine\n"

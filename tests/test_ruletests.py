@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, CliResult
+from conftest import PACK_VERSION, ROOT, CliResult
 
 from landrules.exitcodes import ExitCode
 from landrules.rulepack import load_pack
@@ -29,7 +29,10 @@ def test_the_shipped_pack_passes_its_tests_with_full_coverage(
         "--min-coverage 100",
         "31 tests, 31 passed, 0 failed",
     ], result.describe()
-    assert lines[0] == "rule pack cixi-jingxinjian-2019-13 1.1.0: rules/cixi-jingxinjian-2019-13"
+    assert (
+        lines[0]
+        == f"rule pack cixi-jingxinjian-2019-13 {PACK_VERSION}: rules/cixi-jingxinjian-2019-13"
+    )
     tests = "PASS rules/cixi-jingxinjian-2019-13/tests/"
     assert all(line.startswith(tests) for line in lines[1:-2])
 

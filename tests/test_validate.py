@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, CliResult
+from conftest import PACK_VERSION, ROOT, CliResult
 
 from landrules.checks import CHECKS
 from landrules.exitcodes import ExitCode
@@ -26,7 +26,7 @@ def test_the_shipped_pack_validates_clean(run_cli: Callable[..., CliResult]) -> 
     result = run_cli(["validate", "rules/"])
     assert result.exit_code == ExitCode.OK, result.describe()
     assert result.stdout == (
-        "rule pack cixi-jingxinjian-2019-13 1.1.0: rules/cixi-jingxinjian-2019-13\n"
+        f"rule pack cixi-jingxinjian-2019-13 {PACK_VERSION}: rules/cixi-jingxinjian-2019-13\n"
         "0 errors, 0 warnings in 4 files\n"
     ), result.describe()
 
@@ -291,7 +291,7 @@ def test_the_text_output_gives_the_hint_under_the_finding(
     result = run_cli(["validate", "pack"], cwd=tmp_path)
     line = _line_of(p3.read_text(encoding="utf-8"), "fact: approvals.relevent_rules")
     assert result.stdout == (
-        "rule pack cixi-jingxinjian-2019-13 1.1.0: pack\n"
+        f"rule pack cixi-jingxinjian-2019-13 {PACK_VERSION}: pack\n"
         f"pack/{P3}:{line}:13: error[unknown-fact] no fact named 'approvals.relevent_rules'\n"
         "    hint: did you mean 'approvals.relevant_rules'? (see docs/parcel-format.md for the "
         "fact names)\n"
