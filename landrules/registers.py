@@ -772,6 +772,8 @@ def iter_register(
         return
     readers: dict[str, Reader] = {
         ".csv": _iter_csv,
+        ".tsv": _iter_tsv,
+        ".txt": _iter_tsv,
         ".xlsx": _iter_xlsx,
         ".jsonl": _iter_jsonl,
         ".ndjson": _iter_jsonl,
@@ -1013,13 +1015,28 @@ would otherwise make the rest of the file one cell)."""
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
-def _iter_csv(
+def _iter_tsv(
     path: Path,
     encoding: str | None,
     loaded: LoadedMapping,
     emit: Notices,
     limits: RegisterLimits,
 ) -> Iterator[Item]:
+    """`.tsv` and Excel's "Unicode text" (`.txt`: UTF-16 LE with a BOM, tabs, CRLF): always
+    tab-separated, whatever the first line holds, so a comma in a header cell changes nothing."""
+    return _iter_csv(path, encoding, loaded, emit, limits, delimiter="\t")
+
+
+def _iter_csv(
+    path: Path,
+    encoding: str | None,
+    loaded: LoadedMapping,
+    emit: Notices,
+    limits: RegisterLimits,
+    delimiter: str = "",
+) -> Iterator[Item]:
+    """A CSV (comma, or tab when the first line has tabs and no comma) or, with `delimiter`,
+    a tab-separated file; the encoding is decided over the whole file first (`_detect`)."""
     source = str(path)
     codec = _codec_or_refusal(path, encoding, emit)
     if isinstance(codec, Item):
@@ -1028,9 +1045,10 @@ def _iter_csv(
     with path.open(encoding=codec, newline="") as f:
         # decode 64 KiB at a time, not 8 KiB: a quarter less time per line, and per big line
         f._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]
-        first = f.readline(limits.max_record_bytes + 1)
-        delimiter = "\t" if "\t" in first and "," not in first else ","  # Excel "Unicode text"
-        f.seek(0)
+        if not delimiter:
+            first = f.readline(limits.max_record_bytes + 1)
+            delimiter = "\t" if "\t" in first and "," not in first else ","  # "Unicode text"
+            f.seek(0)
         records = _CsvRecords(source, delimiter, loaded.header_row, limits)
         rows = records.rows(_physical_lines(f, limits.max_record_bytes))
         yield from _rows_to_items(source, rows, loaded, emit, limits, text_cells=True)
