@@ -86,9 +86,13 @@ Notices = Callable[[Problem], None]
 
 @dataclass(frozen=True, slots=True, order=True)
 class SkippedRows(Problem):
-    """The notice naming a run of blank rows, lines `line`…`last`: skipped, but never silently."""
+    """The notice naming skipped rows, lines `line`…`last`: skipped, but never silently.
+
+    `lines`: every physical line skipped, when they are not one run (totals rows, title rows).
+    """
 
     last: int = 0
+    lines: tuple[int, ...] = ()
 
 
 DEFAULT_MAPPING = Path(__file__).resolve().parent / "data" / "default-mapping.yaml"
@@ -267,6 +271,7 @@ class LoadedMapping:
     sheet: str | None
     header_row: int
     source: str
+    auto_header: bool = True  # no `header_row:` or --header-row: title rows are found and skipped
 
 
 def _norm(header: str) -> str:
@@ -318,6 +323,7 @@ def _merge(default: ColumnMapping, user: ColumnMapping | None, source: str) -> L
         user.sheet if user else None,
         user.header_row if user else 1,
         source,
+        not (user and "header_row" in user.model_fields_set),
     )
 
 
@@ -756,8 +762,12 @@ def iter_register(
     mapping: Path | None = None,
     notices: Notices | None = None,
     limits: RegisterLimits | None = None,
+    header_row: int | None = None,
 ) -> Iterator[Item]:
     """Every row or feature of a register as an `Item`, in file order, one at a time.
+
+    `header_row` (--header-row) wins over the mapping's `header_row:`; with neither, title rows
+    above the header are found and skipped by name (`_title_like`).
 
     `encoding` (CSV, JSON Lines, GeoJSON) wins over the mapping's `encoding:`. File-level
     warnings go to `notices` (stderr when None). A file that cannot be read, or a bad column
@@ -770,6 +780,8 @@ def iter_register(
     except InputError as err:
         yield Item(source, problems=err.problems)
         return
+    if header_row is not None:
+        loaded = replace(loaded, header_row=header_row, auto_header=False)
     readers: dict[str, Reader] = {
         ".csv": _iter_csv,
         ".tsv": _iter_tsv,
@@ -836,6 +848,9 @@ def _rows_to_items(
     Blank rows are skipped too, each run of them named in one notice (`SkippedRows`).
     """
     layout: _Layout | None = None
+    titles: list[int] = []  # title rows above the header (found when no header row is given)
+    totals: list[int] = []  # 合计/小计/总计 rows: every physical line they take
+    total_at: tuple[int, ...] = (0,)  # the cells that can name a totals row: first, parcel code
     steps: list[tuple[int, bool, dict[str, str | None] | None, tuple[str, ...], str, _Plan]] = []
     keys: list[str] = []
     blanks = _BLANKS
@@ -853,6 +868,13 @@ def _rows_to_items(
         if layout is None:
             if line < loaded.header_row:
                 continue
+            heads = [_cell_text(c) for c in cells]
+            if loaded.auto_header and _title_like(heads, loaded, line - loaded.header_row):
+                spans = sum(len(_LINE_BREAK.findall(h)) for h in heads) if text_cells else 0
+                titles.extend(range(line, line + spans + 1))  # blank ones too: all named
+                continue
+            if titles:
+                emit(_titles_notice(source, titles, line))
             layout = _layout(source, line, [_cell_text(c) for c in cells], loaded)
             if layout.problems:
                 yield Item(source, line, problems=layout.problems)
@@ -867,6 +889,9 @@ def _rows_to_items(
                 for p in _plans(layout, loaded)
             ]
             keys = [c.key for c in layout.columns]
+            code_at = layout.locations.get("parcel.code")
+            if code_at is not None and code_at[0] != 1:
+                total_at = (0, code_at[0] - 1)
             continue
         if not text_cells:
             refused = _cell_limits(source, line, cells, limits)
@@ -878,6 +903,10 @@ def _rows_to_items(
             # blank rows: spreadsheets are full of them; named, with the lines a cell spans
             last = line + sum(len(_LINE_BREAK.findall(t)) for t in texts) if text_cells else line
             skipped = [skipped[0] if skipped else line, last]
+            continue
+        if any(at < len(texts) and _is_total(texts[at]) for at in total_at):
+            last = line + sum(len(_LINE_BREAK.findall(t)) for t in texts) if text_cells else line
+            totals.extend(range(line, last + 1))
             continue
         width = len(keys)
         count = len(texts)
@@ -933,9 +962,70 @@ def _rows_to_items(
         )
     if skipped:
         emit(_skipped(source, skipped))
+    if totals:
+        emit(_totals_notice(source, totals))
     if layout is None:
         row_no = t("reg.header_row", row=loaded.header_row) if loaded.header_row > 1 else ""
         yield _failed(source, 1, 1, "empty", t("reg.no_header", row=row_no))
+
+
+TOTALS = frozenset({"合计", "小计", "总计", "总合计", "共计"})
+"""What the first cell or the parcel-code cell of a totals row says (spaces ignored: `合 计`)."""
+MAX_TITLE_ROWS = 10
+"""Rows above the header that may be title rows (a table's name, its unit, who filled it in)."""
+
+
+def _is_total(text: str) -> bool:
+    """A totals or subtotal row's label: `合计`, `小 计`, `总计：` (spaces and a colon ignored)."""
+    if not text or len(text) > 12:
+        return False
+    return "".join(text.split()).rstrip(":：") in TOTALS
+
+
+def _title_like(texts: Sequence[str], loaded: LoadedMapping, above: int) -> bool:
+    """A row above the header: blank, one cell (a merged title), or two where one is a label
+    (`填报单位：…`, `单位：亩`); never a row holding a known header.
+
+    A header is the first row that is not title-like, so a register whose header is unknown
+    (`序号,名字`) still fails at its header, not after skipping its rows. Only MAX_TITLE_ROWS rows
+    are looked at.
+    """
+    if above >= MAX_TITLE_ROWS:
+        return False
+    filled = [c for c in texts if c.strip(_BLANKS)]
+    if len(filled) > 2 or (len(filled) == 2 and not any(":" in c or "：" in c for c in filled)):
+        return False
+    return not any(_resolve(c, loaded)[1] or _field_path(_norm(c)) for c in filled)
+
+
+def _titles_notice(source: str, lines: list[int], header: int) -> SkippedRows:
+    where = ", ".join(map(str, lines))
+    message = t("reg.skipped_titles", lines=where, header=header)
+    return SkippedRows(
+        source,
+        lines[0],
+        0,
+        "title-rows",
+        message,
+        severity="warning",
+        last=lines[-1],
+        lines=tuple(lines),
+    )
+
+
+def _totals_notice(source: str, lines: list[int]) -> SkippedRows:
+    where = ", ".join(map(str, lines))
+    message = t("reg.skipped_totals", lines=where)
+    return SkippedRows(
+        source,
+        lines[0],
+        0,
+        "total-rows",
+        message,
+        severity="warning",
+        last=lines[-1],
+        lines=tuple(lines),
+    )
 
 
 def _blank(cells: Sequence[object], text_cells: bool) -> bool:
@@ -1049,7 +1139,7 @@ def _iter_csv(
             first = f.readline(limits.max_record_bytes + 1)
             delimiter = "\t" if "\t" in first and "," not in first else ","  # "Unicode text"
             f.seek(0)
-        records = _CsvRecords(source, delimiter, loaded.header_row, limits)
+        records = _CsvRecords(source, delimiter, loaded.header_row, limits, loaded)
         rows = records.rows(_physical_lines(f, limits.max_record_bytes))
         yield from _rows_to_items(source, rows, loaded, emit, limits, text_cells=True)
 
@@ -1162,6 +1252,7 @@ class _CsvRecords:
     delimiter: str
     header_row: int
     limits: RegisterLimits
+    loaded: LoadedMapping | None = None  # with auto_header, title rows are not the header
     width: int = 0  # the header's columns up to its last named one; 0 before the header
     headers: list[str] = field(default_factory=list)
 
@@ -1229,7 +1320,7 @@ class _CsvRecords:
                         _limit(self.source, n, long, "cell-too-long", "max_cell_chars", max_chars),
                     )
                     continue
-            if not self.width and n >= self.header_row:
+            if not self.width and n >= self.header_row and not self._title(n, cells):
                 self.width = 1 + max(
                     (i for i, c in enumerate(cells) if c.strip(_BLANKS)), default=0
                 )
@@ -1290,6 +1381,12 @@ class _CsvRecords:
         header = self.headers[column - 1] if column <= len(self.headers) else ""
         hint = t("reg.hint.quote")
         return Problem(self.source, n, column, "open-quote", message, header, hint)
+
+    def _title(self, n: int, cells: list[str]) -> bool:
+        loaded = self.loaded
+        if loaded is None or not loaded.auto_header:
+            return False
+        return _title_like(cells, loaded, n - self.header_row)
 
     def _too_big(self, n: int) -> Problem:
         cap = self.limits.max_record_bytes
@@ -1860,6 +1957,7 @@ def register_columns(
     encoding: str | None = None,
     mapping: Path | None = None,
     limits: RegisterLimits | None = None,
+    header_row: int | None = None,
 ) -> list[str]:
     """The keys of `Item.raw` for one register, in first-seen order ([] if unreadable).
 
@@ -1869,7 +1967,14 @@ def register_columns(
     keys: dict[str, None] = {}
     whole = path.suffix.lower() in (".jsonl", ".ndjson", ".geojson")
     quiet: Notices = lambda _: None  # noqa: E731 - the run itself reports the warnings
-    rows = iter_register(path, encoding=encoding, mapping=mapping, notices=quiet, limits=limits)
+    rows = iter_register(
+        path,
+        encoding=encoding,
+        mapping=mapping,
+        notices=quiet,
+        limits=limits,
+        header_row=header_row,
+    )
     for item in rows:
         if item.raw is not None:
             keys.update(dict.fromkeys(item.raw))
@@ -1885,6 +1990,7 @@ def tabular_columns(
     encoding: str | None = None,
     mapping: Path | None = None,
     limits: RegisterLimits | None = None,
+    header_row: int | None = None,
 ) -> list[str]:
     """The input columns of a CSV result table; MixedInputsError when one table cannot hold all.
 
@@ -1896,7 +2002,9 @@ def tabular_columns(
     yaml_files = 0
     for path in expand_paths(paths, exclude):
         if path.suffix.lower() in REGISTER_SUFFIXES:
-            columns = register_columns(path, encoding=encoding, mapping=mapping, limits=limits)
+            columns = register_columns(
+                path, encoding=encoding, mapping=mapping, limits=limits, header_row=header_row
+            )
             if columns:
                 found.append((path, columns))
         else:

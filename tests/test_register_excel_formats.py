@@ -17,7 +17,7 @@ from conftest import invoke_cli
 
 from landrules.batch import Item
 from landrules.problems import Problem
-from landrules.registers import iter_register
+from landrules.registers import SkippedRows, iter_register
 
 HEADER = [
     "宗地号",
@@ -94,3 +94,70 @@ def test_a_folder_reads_only_its_yaml_files_not_its_txt_notes(tmp_path: Path) ->
     (tmp_path / "notes.tsv").write_text("a\tb\r\n", encoding="utf-8")
     result = invoke_cli(["check", str(tmp_path), "-f", "jsonl"])
     assert result.stdout.strip() == "", result.describe()
+
+
+# --- point 5: title rows, totals and subtotal rows -------------------------------------------
+
+
+def township_register(tmp_path: Path, how: str) -> Path:
+    """A 台账 as offices keep it: a title and a label row above the header, a subtotal after each
+    village, a grand total at the end, and a blank row before it."""
+    width = len(HEADER)
+    rows = [
+        ["慈溪市某镇工业用地提容增效台账", *[""] * (width - 1)],
+        ["填报单位：某镇", "", "", "单位：平方米", *[""] * (width - 4)],
+        HEADER,
+        *parcels(2),
+        ["小计", *ROW[:1], *[""] * (width - 2)],
+        ["G003", *ROW],
+        ["合 计", "60000", *[""] * (width - 2)],
+        [""] * width,
+        ["总计：", "60000", *[""] * (width - 2)],
+    ]
+    suffix = ".txt" if how == "unicode-text" else ".csv"
+    return save(tmp_path / f"台账{suffix}", rows, how)
+
+
+def test_title_rows_and_totals_are_skipped_and_named_in_every_form(tmp_path: Path) -> None:
+    for how in ("excel", "wps", "unicode-text"):
+        folder = tmp_path / how
+        folder.mkdir()
+        items, notices = read(township_register(folder, how))
+        assert [(i.line, i.problems) for i in items] == [(4, []), (5, []), (7, [])], how
+        assert [i.data["parcel"]["code"] for i in items if i.data] == ["G001", "G002", "G003"]
+        named = {n.code: n.render().split("] ", 1)[1] for n in notices if n.code.endswith("-rows")}
+        assert named == {
+            "title-rows": "skipped: title rows above the header (row 1, 2; the header is row 3;"
+            " --header-row N to choose another)",
+            "total-rows": "skipped: totals or subtotal rows (合计/小计/总计), not parcels"
+            " (row 6, 8, 10)",
+            "blank-rows": "skipped: blank (9)",
+        }, how
+
+
+def test_a_grand_total_in_the_parcel_code_column_is_skipped(tmp_path: Path) -> None:
+    rows = [["序号", *HEADER], ["1", "G001", *ROW], ["", "总  计", "20000"]]
+    items, notices = read(save(tmp_path / "r.csv", rows, "excel"))
+    assert [i.line for i in items] == [2]
+    skips = [n for n in notices if isinstance(n, SkippedRows)]
+    assert [(n.code, n.line, n.lines) for n in skips] == [("total-rows", 3, (3,))]
+
+
+def test_header_row_chooses_the_header_and_names_no_title_rows(tmp_path: Path) -> None:
+    path = township_register(tmp_path, "excel")
+    result = invoke_cli(["check", str(path), "-f", "jsonl", "--header-row", "3"])
+    assert [json.loads(x)["parcel"]["code"] for x in result.stdout.splitlines()] == [
+        "G001",
+        "G002",
+        "G003",
+    ], result.describe()
+    assert "title-rows" not in result.stderr
+    assert "warning[total-rows]" in result.stderr
+    result = invoke_cli(["check", str(path), "-f", "jsonl", "--header-row", "1"])
+    assert "error[no-fields]" in result.stdout + result.stderr, result.describe()
+
+
+def test_a_header_that_names_no_field_still_fails_at_its_own_row(tmp_path: Path) -> None:
+    items, notices = read(save(tmp_path / "r.csv", [["序号", "名字"], ["1", "a"]], "excel"))
+    assert [(i.line, [p.code for p in i.problems]) for i in items] == [(1, ["no-fields"])]
+    assert notices == []
