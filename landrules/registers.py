@@ -850,8 +850,10 @@ def _rows_to_items(
     layout: _Layout | None = None
     titles: list[int] = []  # title rows above the header (found when no header row is given)
     totals: list[int] = []  # 合计/小计/总计 rows: every physical line they take
-    total_at: tuple[int, ...] = (0,)  # the cells that can name a totals row: first, parcel code
+    code_at = 0  # the parcel code's cell, if not the first: it too can name a totals row
     steps: list[tuple[int, bool, dict[str, str | None] | None, tuple[str, ...], str, _Plan]] = []
+    displays: list[tuple[int, str, _Column]] = []  # number and date columns: Excel's formats
+    excel: dict[int, _Accepted] = {}  # column index → Excel display formats read in it
     keys: list[str] = []
     blanks = _BLANKS
     warned_numbers: set[int] = set()
@@ -888,10 +890,12 @@ def _rows_to_items(
                 (p.at, p.direct and p.alone, p.table, p.parents, p.leaf, p)
                 for p in _plans(layout, loaded)
             ]
+            displays = [
+                (p.at, kind, p.column) for p in _plans(layout, loaded) if (kind := _display(p))
+            ]
             keys = [c.key for c in layout.columns]
-            code_at = layout.locations.get("parcel.code")
-            if code_at is not None and code_at[0] != 1:
-                total_at = (0, code_at[0] - 1)
+            code = layout.locations.get("parcel.code")
+            code_at = code[0] - 1 if code is not None else 0
             continue
         if not text_cells:
             refused = _cell_limits(source, line, cells, limits)
@@ -904,7 +908,13 @@ def _rows_to_items(
             last = line + sum(len(_LINE_BREAK.findall(t)) for t in texts) if text_cells else line
             skipped = [skipped[0] if skipped else line, last]
             continue
-        if any(at < len(texts) and _is_total(texts[at]) for at in total_at):
+        first = texts[0]
+        if ("计" in first and _is_total(first)) or (
+            code_at
+            and code_at < len(texts)
+            and "计" in texts[code_at]
+            and _is_total(texts[code_at])
+        ):
             last = line + sum(len(_LINE_BREAK.findall(t)) for t in texts) if text_cells else line
             totals.extend(range(line, last + 1))
             continue
@@ -920,6 +930,20 @@ def _rows_to_items(
                 message = t("reg.extra_cell", width=width, text=_short(texts[extra - 1]))
                 hint = t("reg.hint.extra_cell")
                 row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
+        edited: list[str] | None = None
+        for at, kind, column in displays:  # before the cells are read: `13,333.30`, `2024/6/3`
+            if at >= count or (kind == "number" and "," not in texts[at]):
+                continue
+            read = _read_display(kind, texts[at])
+            if read is None:
+                continue
+            accepted = excel.get(at)
+            if accepted is None:
+                accepted = excel[at] = _Accepted(column, line, texts[at], read)
+            accepted.count += 1
+            if edited is None:
+                texts = edited = list(texts)  # the row's raw cells stay as written
+            edited[at] = read
         for at, fast, table, parents, leaf, plan in steps:
             if at >= count:
                 continue
@@ -964,6 +988,8 @@ def _rows_to_items(
         emit(_skipped(source, skipped))
     if totals:
         emit(_totals_notice(source, totals))
+    for accepted in excel.values():
+        emit(accepted.notice(source))
     if layout is None:
         row_no = t("reg.header_row", row=loaded.header_row) if loaded.header_row > 1 else ""
         yield _failed(source, 1, 1, "empty", t("reg.no_header", row=row_no))
@@ -1026,6 +1052,71 @@ def _totals_notice(source: str, lines: list[int]) -> SkippedRows:
         last=lines[-1],
         lines=tuple(lines),
     )
+
+
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+"""A number as Excel shows it with thousands separators (`13,333.30`), never `1,2` or `12,34.5`."""
+_DATE_SEP = re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})")
+_DATE_ZH = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def _display(plan: _Plan) -> str:
+    """'number' or 'date' for a column whose cells Excel may show formatted, else ''."""
+    f = plan.target.field
+    if f.is_list:
+        return ""
+    if f.is_area:
+        return "number"
+    if f.path == "application_date" or f.path.endswith(".date"):
+        return "date"
+    return ""
+
+
+def _read_display(kind: str, text: str) -> str | None:
+    """The plain value of a cell Excel formatted for display (`13,333.30` → `13333.30`,
+    `2024/6/3`, `2024年6月3日` → `2024-06-03`), or None: read as written (and refused by the
+    model if it is not a value, e.g. `1,2` or `3/6` without a year)."""
+    if kind == "number":
+        if "," not in text:
+            return None
+        s = text.strip(_BLANKS)
+        return s.replace(",", "") if _GROUPED.fullmatch(s) else None
+    s = text.strip(_BLANKS)
+    m = _DATE_SEP.fullmatch(s) or _DATE_ZH.fullmatch(s)
+    if m is None:
+        return None
+    if m.re is _DATE_SEP:
+        y, mo, d = int(m[1]), int(m[3]), int(m[4])
+    else:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    try:
+        iso = date(y, mo, d).isoformat()
+    except ValueError:
+        return None  # 2024/2/30: not a day; the model names it
+    return None if iso == s else iso
+
+
+@dataclass(slots=True)
+class _Accepted:
+    """Cells of one column read from an Excel display format: named once, with the first."""
+
+    column: _Column
+    line: int
+    example: str
+    read: str
+    count: int = 0
+
+    def notice(self, source: str) -> Problem:
+        c = self.column
+        message = t(
+            "reg.excel_format",
+            count=self.count,
+            example=self.example,
+            read=self.read,
+        )
+        return Problem(
+            source, self.line, c.index, "excel-format", message, c.header, severity="warning"
+        )
 
 
 def _blank(cells: Sequence[object], text_cells: bool) -> bool:

@@ -161,3 +161,80 @@ def test_a_header_that_names_no_field_still_fails_at_its_own_row(tmp_path: Path)
     items, notices = read(save(tmp_path / "r.csv", [["序号", "名字"], ["1", "a"]], "excel"))
     assert [(i.line, [p.code for p in i.problems]) for i in items] == [(1, ["no-fields"])]
     assert notices == []
+
+
+# --- point 1: Excel's display formats in number and date columns ------------------------------
+
+
+def formatted_register(tmp_path: Path, how: str) -> Path:
+    """Numbers with thousands separators (Excel quotes them in a CSV) and dates as Chinese Excel
+    shows them, in the columns where they are values."""
+    header = [*HEADER[:-1], "申请日期", "approvals.environmental.date"]
+    rows = [header]
+    dates = [("2024/6/3", "2024-6-3"), ("2024年6月3日", "2024.6.3"), ("2024-06-03", "2023/12/31")]
+    for i, (applied, approved) in enumerate(dates, 1):
+        cells = [f"G{i:03d}", "20,000.00", *ROW[1:7], "15,000", "1000", "31,000", "1,000"]
+        rows.append([*cells, "是", "是", applied, approved])
+    sep = "\t" if how == "unicode-text" else ","
+    quoted = [[f'"{c}"' if sep in c else c for c in r] for r in rows]
+    return save(tmp_path / ("r.txt" if how == "unicode-text" else "r.csv"), quoted, how)
+
+
+def test_thousands_separators_and_chinese_dates_are_read_with_one_notice_per_column(
+    tmp_path: Path,
+) -> None:
+    for how in ("excel", "wps", "unicode-text"):
+        folder = tmp_path / how
+        folder.mkdir()
+        items, notices = read(formatted_register(folder, how))
+        assert [(i.line, i.problems) for i in items] == [(2, []), (3, []), (4, [])], how
+        data = items[0].data
+        assert data is not None
+        assert data["parcel"]["land_area_m2"] == "20000.00"
+        assert data["floor_area"]["after"]["production_m2"] == "31000"
+        assert data["application_date"] == "2024-06-03"
+        assert items[1].data is not None and items[1].data["application_date"] == "2024-06-03"
+        by_column = {(n.col, n.line): n.message for n in notices if n.code == "excel-format"}
+        assert by_column[(2, 2)] == (
+            "read 3 cell(s) written in Excel's display format as plain values"
+            " (first: '20,000.00' read as 20000.00)"
+        )
+        assert sorted(by_column) == [(2, 2), (9, 2), (11, 2), (12, 2), (15, 2), (16, 2)]
+        assert by_column[(15, 2)].startswith("read 2 cell(s)")  # 2024-06-03 is already plain
+        assert by_column[(16, 2)] == (
+            "read 3 cell(s) written in Excel's display format as plain values"
+            " (first: '2024-6-3' read as 2024-06-03)"
+        )
+
+
+def test_ambiguous_excel_looking_values_stay_errors_at_their_cells(tmp_path: Path) -> None:
+    header = [*HEADER[:-1], "申请日期"]
+    bad = [
+        ("1,2", "2024/6/3"),
+        ("12,34.5", "2024/6/3"),
+        ("20000", "3/6"),
+        ("20000", "2024/2/30"),
+    ]
+    rows = [header]
+    for i, (area, applied) in enumerate(bad, 1):
+        rows.append([f"G{i}", f'"{area}"', *ROW[1:-1], applied])
+    path = save(tmp_path / "r.csv", rows, "excel")
+    from landrules.api import load_rules
+    from landrules.batch import evaluate_item
+
+    pack = load_rules()
+    items, notices = read(path)
+    found = [[(p.col, p.code) for p in evaluate_item(pack, i).problems] for i in items]
+    assert [cols[0][0] if cols else None for cols in found] == [2, 2, 15, 15], found
+    assert all(len(cols) == 1 for cols in found)
+    assert [n.col for n in notices if n.code == "excel-format"] == [15]  # 2024/6/3 twice
+
+
+def test_a_yaml_parcel_file_keeps_refusing_thousands_separators(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        'schema_version: "1"\nparcel:\n  code: G1\n  land_area_m2: "12,000"\n', encoding="utf-8"
+    )
+    result = invoke_cli(["check", str(path)])
+    assert "12,000" in result.stdout + result.stderr, result.describe()
+    assert result.exit_code != 0
