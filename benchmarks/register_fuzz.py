@@ -392,10 +392,13 @@ def account(kind: str, items: list[Any], notices: list[Any], rows: int | None) -
             span += breaks(item.raw.values())
         for line in range(item.line, item.line + span):
             covered[line] += 1
+    titles: set[int] = set()
     for notice in notices:
         if isinstance(notice, SkippedRows):
-            for line in range(notice.line, notice.last + 1):
+            for line in notice.lines or range(notice.line, notice.last + 1):
                 covered[line] += 1
+            if notice.code == "title-rows":
+                titles.update(notice.lines)
     twice = sorted(line for line, n in covered.items() if n > 1)
     if twice:
         return f"lines counted twice: {twice[:5]}"
@@ -412,7 +415,11 @@ def account(kind: str, items: list[Any], notices: list[Any], rows: int | None) -
         return ""
     first = 1 if kind == "jsonl" else min(covered, default=rows + 1)
     if kind in ("csv", "tsv", "xlsx") and covered:
-        header_lines = first - 1
+        # title rows above the header are named; the header follows the last of them
+        body = [line for line in covered if line not in titles]
+        top = max(titles, default=0)
+        first = min(body, default=rows + 1)
+        header_lines = first - 1 - top
         expect = 1
         if kind in ("csv", "tsv"):
             keyed = next((i for i in items if i.raw is not None), None)

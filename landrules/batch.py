@@ -252,6 +252,7 @@ def iter_items(
     encoding: str | None = None,
     mapping: Path | None = None,
     register_limits: Any = None,
+    header_row: int | None = None,
 ) -> Iterator[Item]:
     """Every parcel in the inputs, in order: YAML files whole, registers row by row; what
     cannot be read becomes an item carrying its problem, so it is reported and counted.
@@ -265,7 +266,11 @@ def iter_items(
             from landrules.registers import iter_register
 
             yield from iter_register(
-                path, encoding=encoding, mapping=mapping, limits=register_limits
+                path,
+                encoding=encoding,
+                mapping=mapping,
+                limits=register_limits,
+                header_row=header_row,
             )
         else:
             yield Item(str(path))

@@ -147,6 +147,10 @@ def check(
             readable=False,
         ),
     ] = None,
+    header_row: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--header-row", min=1, help=help_text("help.check.header_row")),
+    ] = None,
     fail_on: Annotated[
         Optional[list[FailOn]],  # noqa: UP045
         typer.Option("--fail-on", help=help_text("help.check.fail_on")),
@@ -291,6 +295,7 @@ def _check(args: dict[str, Any]) -> None:
         limits,
         as_of=as_of.date() if as_of is not None else None,
         brief=args["brief"],
+        header_row=args["header_row"],
         register_limits=RegisterLimits(  # a register row is a record: the same three caps
             max_record_bytes=max_bytes,
             max_cells=max_nodes,
@@ -336,6 +341,7 @@ class CheckOptions:
     as_of: Any = None  # datetime.date from --as-of: picks the rule version in force
     brief: bool = False  # one parcel: only the summary lines, not the tree
     register_limits: Any = None  # inputs.RegisterLimits: caps on register rows and workbooks
+    header_row: int | None = None  # --header-row: the registers' header row, no title search
 
     @property
     def stdin(self) -> bool:
@@ -458,6 +464,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
         encoding=options.encoding,
         mapping=options.mapping,
         register_limits=options.register_limits,
+        header_row=options.header_row,
     )
     tabular: dict[str, Any] = {}
     if options.output_format in (Format.csv, Format.geojson):
@@ -473,6 +480,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
                 encoding=options.encoding,
                 mapping=options.mapping,
                 limits=options.register_limits,
+                header_row=options.header_row,
             )
         except MixedInputsError as err:
             raise _fail(f"landrules: {err}", ExitCode.USAGE) from None  # message: registers.py

@@ -86,9 +86,13 @@ Notices = Callable[[Problem], None]
 
 @dataclass(frozen=True, slots=True, order=True)
 class SkippedRows(Problem):
-    """The notice naming a run of blank rows, lines `line`…`last`: skipped, but never silently."""
+    """The notice naming skipped rows, lines `line`…`last`: skipped, but never silently.
+
+    `lines`: every physical line skipped, when they are not one run (totals rows, title rows).
+    """
 
     last: int = 0
+    lines: tuple[int, ...] = ()
 
 
 DEFAULT_MAPPING = Path(__file__).resolve().parent / "data" / "default-mapping.yaml"
@@ -267,6 +271,7 @@ class LoadedMapping:
     sheet: str | None
     header_row: int
     source: str
+    auto_header: bool = True  # no `header_row:` or --header-row: title rows are found and skipped
 
 
 def _norm(header: str) -> str:
@@ -318,6 +323,7 @@ def _merge(default: ColumnMapping, user: ColumnMapping | None, source: str) -> L
         user.sheet if user else None,
         user.header_row if user else 1,
         source,
+        not (user and "header_row" in user.model_fields_set),
     )
 
 
@@ -756,8 +762,12 @@ def iter_register(
     mapping: Path | None = None,
     notices: Notices | None = None,
     limits: RegisterLimits | None = None,
+    header_row: int | None = None,
 ) -> Iterator[Item]:
     """Every row or feature of a register as an `Item`, in file order, one at a time.
+
+    `header_row` (--header-row) wins over the mapping's `header_row:`; with neither, title rows
+    above the header are found and skipped by name (`_title_like`).
 
     `encoding` (CSV, JSON Lines, GeoJSON) wins over the mapping's `encoding:`. File-level
     warnings go to `notices` (stderr when None). A file that cannot be read, or a bad column
@@ -770,8 +780,12 @@ def iter_register(
     except InputError as err:
         yield Item(source, problems=err.problems)
         return
+    if header_row is not None:
+        loaded = replace(loaded, header_row=header_row, auto_header=False)
     readers: dict[str, Reader] = {
         ".csv": _iter_csv,
+        ".tsv": _iter_tsv,
+        ".txt": _iter_tsv,
         ".xlsx": _iter_xlsx,
         ".jsonl": _iter_jsonl,
         ".ndjson": _iter_jsonl,
@@ -834,7 +848,12 @@ def _rows_to_items(
     Blank rows are skipped too, each run of them named in one notice (`SkippedRows`).
     """
     layout: _Layout | None = None
+    titles: list[int] = []  # title rows above the header (found when no header row is given)
+    totals: list[int] = []  # 合计/小计/总计 rows: every physical line they take
+    code_at = 0  # the parcel code's cell, if not the first: it too can name a totals row
     steps: list[tuple[int, bool, dict[str, str | None] | None, tuple[str, ...], str, _Plan]] = []
+    displays: list[tuple[int, str, _Column]] = []  # number and date columns: Excel's formats
+    excel: dict[int, _Accepted] = {}  # column index → Excel display formats read in it
     keys: list[str] = []
     blanks = _BLANKS
     warned_numbers: set[int] = set()
@@ -851,6 +870,13 @@ def _rows_to_items(
         if layout is None:
             if line < loaded.header_row:
                 continue
+            heads = [_cell_text(c) for c in cells]
+            if loaded.auto_header and _title_like(heads, loaded, line - loaded.header_row):
+                spans = sum(len(_LINE_BREAK.findall(h)) for h in heads) if text_cells else 0
+                titles.extend(range(line, line + spans + 1))  # blank ones too: all named
+                continue
+            if titles:
+                emit(_titles_notice(source, titles, line))
             layout = _layout(source, line, [_cell_text(c) for c in cells], loaded)
             if layout.problems:
                 yield Item(source, line, problems=layout.problems)
@@ -864,7 +890,12 @@ def _rows_to_items(
                 (p.at, p.direct and p.alone, p.table, p.parents, p.leaf, p)
                 for p in _plans(layout, loaded)
             ]
+            displays = [
+                (p.at, kind, p.column) for p in _plans(layout, loaded) if (kind := _display(p))
+            ]
             keys = [c.key for c in layout.columns]
+            code = layout.locations.get("parcel.code")
+            code_at = code[0] - 1 if code is not None else 0
             continue
         if not text_cells:
             refused = _cell_limits(source, line, cells, limits)
@@ -876,6 +907,16 @@ def _rows_to_items(
             # blank rows: spreadsheets are full of them; named, with the lines a cell spans
             last = line + sum(len(_LINE_BREAK.findall(t)) for t in texts) if text_cells else line
             skipped = [skipped[0] if skipped else line, last]
+            continue
+        first = texts[0]
+        if ("计" in first and _is_total(first)) or (
+            code_at
+            and code_at < len(texts)
+            and "计" in texts[code_at]
+            and _is_total(texts[code_at])
+        ):
+            last = line + sum(len(_LINE_BREAK.findall(t)) for t in texts) if text_cells else line
+            totals.extend(range(line, last + 1))
             continue
         width = len(keys)
         count = len(texts)
@@ -889,6 +930,20 @@ def _rows_to_items(
                 message = t("reg.extra_cell", width=width, text=_short(texts[extra - 1]))
                 hint = t("reg.hint.extra_cell")
                 row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
+        edited: list[str] | None = None
+        for at, kind, column in displays:  # before the cells are read: `13,333.30`, `2024/6/3`
+            if at >= count or (kind == "number" and "," not in texts[at]):
+                continue
+            read = _read_display(kind, texts[at])
+            if read is None:
+                continue
+            accepted = excel.get(at)
+            if accepted is None:
+                accepted = excel[at] = _Accepted(column, line, texts[at], read)
+            accepted.count += 1
+            if edited is None:
+                texts = edited = list(texts)  # the row's raw cells stay as written
+            edited[at] = read
         for at, fast, table, parents, leaf, plan in steps:
             if at >= count:
                 continue
@@ -931,9 +986,137 @@ def _rows_to_items(
         )
     if skipped:
         emit(_skipped(source, skipped))
+    if totals:
+        emit(_totals_notice(source, totals))
+    for accepted in excel.values():
+        emit(accepted.notice(source))
     if layout is None:
         row_no = t("reg.header_row", row=loaded.header_row) if loaded.header_row > 1 else ""
         yield _failed(source, 1, 1, "empty", t("reg.no_header", row=row_no))
+
+
+TOTALS = frozenset({"合计", "小计", "总计", "总合计", "共计"})
+"""What the first cell or the parcel-code cell of a totals row says (spaces ignored: `合 计`)."""
+MAX_TITLE_ROWS = 10
+"""Rows above the header that may be title rows (a table's name, its unit, who filled it in)."""
+
+
+def _is_total(text: str) -> bool:
+    """A totals or subtotal row's label: `合计`, `小 计`, `总计：` (spaces and a colon ignored)."""
+    if not text or len(text) > 12:
+        return False
+    return "".join(text.split()).rstrip(":：") in TOTALS
+
+
+def _title_like(texts: Sequence[str], loaded: LoadedMapping, above: int) -> bool:
+    """A row above the header: blank, one cell (a merged title), or two where one is a label
+    (`填报单位：…`, `单位：亩`); never a row holding a known header.
+
+    A header is the first row that is not title-like, so a register whose header is unknown
+    (`序号,名字`) still fails at its header, not after skipping its rows. Only MAX_TITLE_ROWS rows
+    are looked at.
+    """
+    if above >= MAX_TITLE_ROWS:
+        return False
+    filled = [c for c in texts if c.strip(_BLANKS)]
+    if len(filled) > 2 or (len(filled) == 2 and not any(":" in c or "：" in c for c in filled)):
+        return False
+    return not any(_resolve(c, loaded)[1] or _field_path(_norm(c)) for c in filled)
+
+
+def _titles_notice(source: str, lines: list[int], header: int) -> SkippedRows:
+    where = ", ".join(map(str, lines))
+    message = t("reg.skipped_titles", lines=where, header=header)
+    return SkippedRows(
+        source,
+        lines[0],
+        0,
+        "title-rows",
+        message,
+        severity="warning",
+        last=lines[-1],
+        lines=tuple(lines),
+    )
+
+
+def _totals_notice(source: str, lines: list[int]) -> SkippedRows:
+    where = ", ".join(map(str, lines))
+    message = t("reg.skipped_totals", lines=where)
+    return SkippedRows(
+        source,
+        lines[0],
+        0,
+        "total-rows",
+        message,
+        severity="warning",
+        last=lines[-1],
+        lines=tuple(lines),
+    )
+
+
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+"""A number as Excel shows it with thousands separators (`13,333.30`), never `1,2` or `12,34.5`."""
+_DATE_SEP = re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})")
+_DATE_ZH = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def _display(plan: _Plan) -> str:
+    """'number' or 'date' for a column whose cells Excel may show formatted, else ''."""
+    f = plan.target.field
+    if f.is_list:
+        return ""
+    if f.is_area:
+        return "number"
+    if f.path == "application_date" or f.path.endswith(".date"):
+        return "date"
+    return ""
+
+
+def _read_display(kind: str, text: str) -> str | None:
+    """The plain value of a cell Excel formatted for display (`13,333.30` → `13333.30`,
+    `2024/6/3`, `2024年6月3日` → `2024-06-03`), or None: read as written (and refused by the
+    model if it is not a value, e.g. `1,2` or `3/6` without a year)."""
+    if kind == "number":
+        if "," not in text:
+            return None
+        s = text.strip(_BLANKS)
+        return s.replace(",", "") if _GROUPED.fullmatch(s) else None
+    s = text.strip(_BLANKS)
+    m = _DATE_SEP.fullmatch(s) or _DATE_ZH.fullmatch(s)
+    if m is None:
+        return None
+    if m.re is _DATE_SEP:
+        y, mo, d = int(m[1]), int(m[3]), int(m[4])
+    else:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    try:
+        iso = date(y, mo, d).isoformat()
+    except ValueError:
+        return None  # 2024/2/30: not a day; the model names it
+    return None if iso == s else iso
+
+
+@dataclass(slots=True)
+class _Accepted:
+    """Cells of one column read from an Excel display format: named once, with the first."""
+
+    column: _Column
+    line: int
+    example: str
+    read: str
+    count: int = 0
+
+    def notice(self, source: str) -> Problem:
+        c = self.column
+        message = t(
+            "reg.excel_format",
+            count=self.count,
+            example=self.example,
+            read=self.read,
+        )
+        return Problem(
+            source, self.line, c.index, "excel-format", message, c.header, severity="warning"
+        )
 
 
 def _blank(cells: Sequence[object], text_cells: bool) -> bool:
@@ -1013,13 +1196,28 @@ would otherwise make the rest of the file one cell)."""
 _LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
-def _iter_csv(
+def _iter_tsv(
     path: Path,
     encoding: str | None,
     loaded: LoadedMapping,
     emit: Notices,
     limits: RegisterLimits,
 ) -> Iterator[Item]:
+    """`.tsv` and Excel's "Unicode text" (`.txt`: UTF-16 LE with a BOM, tabs, CRLF): always
+    tab-separated, whatever the first line holds, so a comma in a header cell changes nothing."""
+    return _iter_csv(path, encoding, loaded, emit, limits, delimiter="\t")
+
+
+def _iter_csv(
+    path: Path,
+    encoding: str | None,
+    loaded: LoadedMapping,
+    emit: Notices,
+    limits: RegisterLimits,
+    delimiter: str = "",
+) -> Iterator[Item]:
+    """A CSV (comma, or tab when the first line has tabs and no comma) or, with `delimiter`,
+    a tab-separated file; the encoding is decided over the whole file first (`_detect`)."""
     source = str(path)
     codec = _codec_or_refusal(path, encoding, emit)
     if isinstance(codec, Item):
@@ -1028,10 +1226,11 @@ def _iter_csv(
     with path.open(encoding=codec, newline="") as f:
         # decode 64 KiB at a time, not 8 KiB: a quarter less time per line, and per big line
         f._CHUNK_SIZE = 1 << 16  # type: ignore[attr-defined]
-        first = f.readline(limits.max_record_bytes + 1)
-        delimiter = "\t" if "\t" in first and "," not in first else ","  # Excel "Unicode text"
-        f.seek(0)
-        records = _CsvRecords(source, delimiter, loaded.header_row, limits)
+        if not delimiter:
+            first = f.readline(limits.max_record_bytes + 1)
+            delimiter = "\t" if "\t" in first and "," not in first else ","  # "Unicode text"
+            f.seek(0)
+        records = _CsvRecords(source, delimiter, loaded.header_row, limits, loaded)
         rows = records.rows(_physical_lines(f, limits.max_record_bytes))
         yield from _rows_to_items(source, rows, loaded, emit, limits, text_cells=True)
 
@@ -1144,6 +1343,7 @@ class _CsvRecords:
     delimiter: str
     header_row: int
     limits: RegisterLimits
+    loaded: LoadedMapping | None = None  # with auto_header, title rows are not the header
     width: int = 0  # the header's columns up to its last named one; 0 before the header
     headers: list[str] = field(default_factory=list)
 
@@ -1211,7 +1411,7 @@ class _CsvRecords:
                         _limit(self.source, n, long, "cell-too-long", "max_cell_chars", max_chars),
                     )
                     continue
-            if not self.width and n >= self.header_row:
+            if not self.width and n >= self.header_row and not self._title(n, cells):
                 self.width = 1 + max(
                     (i for i, c in enumerate(cells) if c.strip(_BLANKS)), default=0
                 )
@@ -1272,6 +1472,12 @@ class _CsvRecords:
         header = self.headers[column - 1] if column <= len(self.headers) else ""
         hint = t("reg.hint.quote")
         return Problem(self.source, n, column, "open-quote", message, header, hint)
+
+    def _title(self, n: int, cells: list[str]) -> bool:
+        loaded = self.loaded
+        if loaded is None or not loaded.auto_header:
+            return False
+        return _title_like(cells, loaded, n - self.header_row)
 
     def _too_big(self, n: int) -> Problem:
         cap = self.limits.max_record_bytes
@@ -1842,6 +2048,7 @@ def register_columns(
     encoding: str | None = None,
     mapping: Path | None = None,
     limits: RegisterLimits | None = None,
+    header_row: int | None = None,
 ) -> list[str]:
     """The keys of `Item.raw` for one register, in first-seen order ([] if unreadable).
 
@@ -1851,7 +2058,14 @@ def register_columns(
     keys: dict[str, None] = {}
     whole = path.suffix.lower() in (".jsonl", ".ndjson", ".geojson")
     quiet: Notices = lambda _: None  # noqa: E731 - the run itself reports the warnings
-    rows = iter_register(path, encoding=encoding, mapping=mapping, notices=quiet, limits=limits)
+    rows = iter_register(
+        path,
+        encoding=encoding,
+        mapping=mapping,
+        notices=quiet,
+        limits=limits,
+        header_row=header_row,
+    )
     for item in rows:
         if item.raw is not None:
             keys.update(dict.fromkeys(item.raw))
@@ -1867,6 +2081,7 @@ def tabular_columns(
     encoding: str | None = None,
     mapping: Path | None = None,
     limits: RegisterLimits | None = None,
+    header_row: int | None = None,
 ) -> list[str]:
     """The input columns of a CSV result table; MixedInputsError when one table cannot hold all.
 
@@ -1878,7 +2093,9 @@ def tabular_columns(
     yaml_files = 0
     for path in expand_paths(paths, exclude):
         if path.suffix.lower() in REGISTER_SUFFIXES:
-            columns = register_columns(path, encoding=encoding, mapping=mapping, limits=limits)
+            columns = register_columns(
+                path, encoding=encoding, mapping=mapping, limits=limits, header_row=header_row
+            )
             if columns:
                 found.append((path, columns))
         else:

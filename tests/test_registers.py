@@ -118,10 +118,13 @@ def test_a_unit_on_a_column_that_is_not_an_area_is_refused(tmp_path: Path) -> No
 
 
 def test_a_cell_in_a_mu_column_must_be_a_plain_number(tmp_path: Path) -> None:
-    text = '宗地号,用地面积（亩）\nG1,30亩\nG2,30\nG3,-5\nG4,"1,500"\n'
+    text = '宗地号,用地面积（亩）\nG1,30亩\nG2,30\nG3,-5\nG4,"1,500"\nG5,"1,50"\n'
     path = write_csv(tmp_path / "r.csv", text)
-    results = [check(i) for i in read(path)[0]]
-    assert [r.ok for r in results] == [False, True, False, False]
+    items, notices = read(path)
+    results = [check(i) for i in items]
+    # Excel's `1,500` is read, named once for the column (issue 13); `1,50` is no Excel format
+    assert [r.ok for r in results] == [False, True, False, True, False]
+    assert [(n.line, n.code) for n in notices] == [(5, "excel-format")]
     assert rendered(results[0]) == [
         f"{path}:2:2: error[area] 用地面积（亩）: write the number only: the header gives the "
         "unit (亩) (got '30亩'; the unit is 亩)"
@@ -129,9 +132,9 @@ def test_a_cell_in_a_mu_column_must_be_a_plain_number(tmp_path: Path) -> None:
     assert rendered(results[2]) == [
         f"{path}:4:2: error[area] 用地面积（亩）: must not be negative (got '-5'; the unit is 亩)"
     ]
-    assert rendered(results[3]) == [
-        f"{path}:5:2: error[area] 用地面积（亩）: thousands separators are not allowed (got "
-        "'1,500'; the unit is 亩)\n    hint: write 1500"
+    assert rendered(results[4]) == [
+        f"{path}:6:2: error[area] 用地面积（亩）: a comma is not allowed (got '1,50'; the unit is"
+        " 亩)\n    hint: write the number with '.' as the decimal point and no thousands separators"
     ]
 
 

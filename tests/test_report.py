@@ -173,7 +173,7 @@ def test_a_register_row_with_errors_stays_in_the_markdown_table_marked(
 ) -> None:
     register = tmp_path / "台账.csv"
     register.write_bytes(
-        '宗地号,项目名称,用地面积\r\nA1,甲厂,"12,000"\r\nA2,乙厂,20000\r\n'.encode()
+        '宗地号,项目名称,用地面积\r\nA1,甲厂,"1,2000"\r\nA2,乙厂,20000\r\n'.encode()
     )
     out = tmp_path / "report.md"
     result = run_cli(["report", str(register), "-o", str(out), "--lang", "zh"])

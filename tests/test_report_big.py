@@ -65,7 +65,7 @@ def _register(target: Path) -> Path:
         row["parcel.name"] = _name(n)
         if n % BAD_EVERY == 5:
             row.pop("parcel.land_area", None)
-            row["parcel.land_area_m2"] = "12,000"
+            row["parcel.land_area_m2"] = "1,2000"  # no Excel format: refused
         records.append(row)
     used = {f for r in records for f in r}
     fields = [f for f in REGISTER_FIELDS if f in used]
@@ -204,7 +204,7 @@ def test_sorting_and_filtering_10000_parcels_within_budget(
     errors = page.eval_on_selector_all("#parcels tbody tr.error", "rs => rs.length")
     assert errors == len([n for n in range(PARCELS) if n % BAD_EVERY == 5])
     message = page.text_content("#parcels tbody tr.error")
-    assert "12,000" in message and "用地面积" in message and "宗地台账.csv:" in message
+    assert "1,2000" in message and "用地面积" in message and "宗地台账.csv:" in message
     page.select_option("#f-outcome", "")
     page.fill("#f-text", "pwned")
     assert _shown(page, 3) == [HOSTILE], "a hostile name is shown as text"

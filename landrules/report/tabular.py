@@ -300,6 +300,7 @@ def writer_options(
     encoding: str | None = None,
     mapping: Path | None = None,
     limits: Any = None,
+    header_row: int | None = None,
 ) -> dict[str, Any]:
     """What a CSV or GeoJSON writer must know before the first row, read from the inputs.
 
@@ -311,7 +312,12 @@ def writer_options(
 
     if fmt == "csv":
         columns = tabular_columns(
-            paths, exclude=exclude, encoding=encoding, mapping=mapping, limits=limits
+            paths,
+            exclude=exclude,
+            encoding=encoding,
+            mapping=mapping,
+            limits=limits,
+            header_row=header_row,
         )
         return {"pack": pack, "columns": columns}
     if fmt == "geojson":
