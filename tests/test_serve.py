@@ -522,3 +522,21 @@ def test_the_page_reads_answers_as_ask_does_with_units_and_chinese_words(
     data = answer.json()
     assert data["refused"] == {}
     assert "land_area: 30亩" in data["yaml"] and "land_supply: 存量" in data["yaml"]  # as typed
+
+
+def test_excel_unicode_text_uploaded_gets_the_verdicts_check_writes(
+    client: TestClient, tmp_path: Path, run_cli: Run
+) -> None:
+    from test_register_excel_formats import HEADER, parcels, save
+
+    path = save(tmp_path / "upload.txt", [HEADER, *parcels(3)], "unicode-text")
+    cli = run_cli(["check", "upload.txt", "--format", "jsonl"], cwd=tmp_path)
+    assert cli.exit_code == 0, cli.describe()
+    answer = client.post(
+        "/v1/check/register",
+        params={"lang": "en"},
+        files={"file": ("台账.txt", path.read_bytes(), "text/plain")},
+    )
+    assert answer.status_code == 200, answer.text
+    *records, _ = answer.text.splitlines(keepends=True)
+    assert "".join(records) == cli.stdout and len(records) == 3

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from landrules.i18n import Lang
+from landrules.inputs import REGISTER_SUFFIXES as _REGISTER_SUFFIXES
 from landrules.problems import InputError, Problem
 from landrules.serve.problems import Refusal
 from landrules.serve.words import w
@@ -37,9 +38,11 @@ REGISTER_TYPES = {
     "application/jsonl": ".jsonl",
     "application/x-ndjson": ".jsonl",
     "application/geo+json": ".geojson",
+    "text/tab-separated-values": ".tsv",
 }
 """Register media types and the suffix the server gives its own temporary file for each."""
-REGISTER_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".ndjson", ".geojson")
+REGISTER_SUFFIXES = _REGISTER_SUFFIXES
+"""An uploaded file's name is read for its suffix only: the same registers `check` reads."""
 
 
 def verdict_json(verdict: Verdict) -> str:
