@@ -1024,34 +1024,28 @@ def _title_like(texts: Sequence[str], loaded: LoadedMapping, above: int) -> bool
     return not any(_resolve(c, loaded)[1] or _field_path(_norm(c)) for c in filled)
 
 
-def _titles_notice(source: str, lines: list[int], header: int) -> SkippedRows:
-    where = ", ".join(map(str, lines))
-    message = t("reg.skipped_titles", lines=where, header=header)
+def _skipped_notice(source: str, code: str, lines: list[int], message: str) -> SkippedRows:
+    """One warning naming every row of a kind that was skipped (`lines`, physical lines)."""
     return SkippedRows(
         source,
         lines[0],
         0,
-        "title-rows",
+        code,
         message,
         severity="warning",
         last=lines[-1],
         lines=tuple(lines),
     )
+
+
+def _titles_notice(source: str, lines: list[int], header: int) -> SkippedRows:
+    message = t("reg.skipped_titles", lines=", ".join(map(str, lines)), header=header)
+    return _skipped_notice(source, "title-rows", lines, message)
 
 
 def _totals_notice(source: str, lines: list[int]) -> SkippedRows:
-    where = ", ".join(map(str, lines))
-    message = t("reg.skipped_totals", lines=where)
-    return SkippedRows(
-        source,
-        lines[0],
-        0,
-        "total-rows",
-        message,
-        severity="warning",
-        last=lines[-1],
-        lines=tuple(lines),
-    )
+    message = t("reg.skipped_totals", lines=", ".join(map(str, lines)))
+    return _skipped_notice(source, "total-rows", lines, message)
 
 
 _GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")

@@ -14,28 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from conftest import invoke_cli
+from test_registers_hardening import HEADER
 
 from landrules.batch import Item
 from landrules.problems import Problem
 from landrules.registers import SkippedRows, iter_register
 
-HEADER = [
-    "宗地号",
-    "用地面积",
-    "现有或新增",
-    "土地用途代码",
-    "实施后地类编码",
-    "规划用地性质",
-    "项目类型",
-    "建设内容",
-    "实施前生产性用房面积",
-    "实施前非生产性用房面积",
-    "实施后生产性用房面积",
-    "实施后非生产性用房面积",
-    "符合城乡规划",
-    "符合环保要求",
-    "备注",
-]
+# the township register's columns, as in tests/test_registers_hardening.py
 ROW = ["20000", "现有", "0601", "0601", "M2", "技术改造", "新建多层厂房"]
 ROW += ["15000", "1000", "31000", "1000", "是", "是", "无"]
 
