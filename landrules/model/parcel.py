@@ -105,7 +105,7 @@ class ParcelIdentity(Record):
         None,
         title="用地面积（注明单位）",
         description="Site area with its unit, e.g. 30亩 or 2公顷, instead of land_area_m2; "
-        "converted exactly and rounded once to 0.01 m².",
+        "computed with its exact conversion (2亩 = 4000/3 m²), shown rounded to 0.01 m².",
     )
     land_supply: LandSupply | None = Field(
         None,

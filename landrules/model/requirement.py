@@ -347,16 +347,19 @@ def read_requirement(value: Any) -> PlotRatioRequirement:
     return parse_requirement(text)
 
 
+def _refused(err: RequirementError, expected: str) -> PydanticCustomError:
+    """The parcel model's error for a cell or value the reader refused: its problem, the forms
+    accepted (`expected`) and the hint, as every located error shows them."""
+    return PydanticCustomError(
+        "value_error", "{problem}", {"problem": err.problem, "expected": expected, "hint": err.hint}
+    )
+
+
 def _validate(value: Any) -> PlotRatioRequirement:
     try:
         return read_requirement(value)
     except RequirementError as err:
-        expected = t("req.expected", examples=", ".join(EXAMPLES))
-        raise PydanticCustomError(
-            "value_error",
-            "{problem}",
-            {"problem": err.problem, "expected": expected, "hint": err.hint},
-        ) from None
+        raise _refused(err, t("req.expected", examples=", ".join(EXAMPLES))) from None
 
 
 PlotRatioRequirementText = Annotated[
@@ -399,11 +402,8 @@ def _percentage(value: Any) -> str:
             raise RequirementError(t("num.spaces_value"), t("num.hint.write", text=text.strip()))
         _check_percentage(text.replace("%", "").replace("％", ""))
     except RequirementError as err:
-        expected = t("req.expected_percent", examples=", ".join(PERCENT_EXAMPLES))
-        raise PydanticCustomError(
-            "value_error",
-            "{problem}",
-            {"problem": err.problem, "expected": expected, "hint": err.hint},
+        raise _refused(
+            err, t("req.expected_percent", examples=", ".join(PERCENT_EXAMPLES))
         ) from None
     return text
 
