@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 import typer.main
@@ -309,8 +309,10 @@ def _check(args: dict[str, Any]) -> None:
 
     try:
         code = _run_check(options)
-    except (typer.Exit, BrokenPipeError):
+    except typer.Exit:
         raise
+    except BrokenPipeError:  # here, before click, which would turn it into exit 1
+        _reader_left()
     except OutputError as err:  # the disk filled up, the file is held open…: plain words
         raise _fail(str(err), ExitCode.OUTPUT_ERROR) from None
     except Exception as err:  # the one boundary where a bug becomes a message, not a traceback
@@ -562,8 +564,14 @@ def main() -> None:
 
         sys.stderr.write(t("cli.interrupted", signal=stop.name) + "\n")
         sys.exit(stop.exit_code)
-    except BrokenPipeError:  # `landrules check … | head`: the reader left; that is not an error
-        import os
+    except BrokenPipeError:
+        _reader_left()
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(ExitCode.OK)
+
+def _reader_left() -> NoReturn:
+    """`landrules check … | head`: the reader left; that is not an error. Standard output goes
+    to the null device so the interpreter's last flush cannot fail again, and the run ends 0."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(ExitCode.OK)

@@ -147,3 +147,22 @@ def test_a_read_only_output_file_is_reported_before_any_work(tmp_path: Path, run
     assert result.exit_code == ExitCode.USAGE, result.describe()
     assert "cannot write the output file: it is not writable" in result.stderr
     assert out.read_bytes() == OLD_REPORT
+
+
+def test_a_reader_that_leaves_early_ends_the_run_quietly_with_exit_0() -> None:
+    """`landrules check examples --detail | head -1`: every tree is far more than a pipe holds,
+    so the reader leaves while landrules is still writing (rich would end that with exit 1)."""
+    child = subprocess.Popen(
+        [*COMMAND, "check", str(EXAMPLES), "--detail"],
+        cwd=ROOT,
+        env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.readline()
+    child.stdout.close()
+    with child.stderr:
+        stderr = child.stderr.read()
+    assert child.wait(timeout=60) == 0, stderr.decode()
+    assert stderr == b""

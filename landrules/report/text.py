@@ -31,9 +31,16 @@ _MARK_STYLE = {Tri.TRUE: "green", Tri.FALSE: "red", Tri.UNKNOWN: "yellow"}
 
 
 def make_console(file: IO[str] | None = None) -> Console:
+    """rich's console as landrules draws with it. rich ends the process with exit 1 when the
+    reader of a pipe leaves (`landrules check … | head`); here the BrokenPipeError is raised
+    instead, so the CLI ends that run as it ends every other one whose reader left: quietly, 0."""
     from rich.console import Console
 
-    return Console(file=file, highlight=False, emoji=False, soft_wrap=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return _Console(file=file, highlight=False, emoji=False, soft_wrap=False)
 
 
 def derived_label(name: str, lang: Lang | None = None) -> str:
