@@ -103,7 +103,7 @@ def _header_hint(problem: Problem) -> Problem:
     """A register header used as a key (`用地面积: 20000`): name the field it stands for."""
     if problem.code != "extra_forbidden" or not problem.field:
         return problem
-    from landrules.registers import header_field
+    from landrules.mapping import header_field
 
     parent, _, key = problem.field.rpartition(".")
     if not key.isascii() and (found := header_field(key)) is not None:

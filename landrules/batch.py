@@ -7,9 +7,8 @@ record outlives it, so the stream can run through a process pool unchanged.
 
 from __future__ import annotations
 
-import fnmatch
 import os
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,61 +21,14 @@ from landrules.api import (
     parcel_from_document,
     read_parcel_document,
 )
-from landrules.inputs import REGISTER_SUFFIXES, YAML_SUFFIXES
+from landrules.inputs import REGISTER_SUFFIXES
+from landrules.items import Item
 from landrules.model.parcel import Parcel
+from landrules.paths import expand_paths, walk_inputs  # noqa: F401 - expand_paths: re-exported
 from landrules.problems import InputError, Problem
-from landrules.report.data import brief_data, brief_record, verdict_data
+from landrules.verdictdata import brief_data, brief_record, verdict_data
 
 OUTCOMES = ("applies", "does_not_apply", "undetermined", "needs_review")
-
-
-@dataclass(slots=True)
-class Item:
-    """One parcel to check: a whole YAML file, or one row or feature of a register."""
-
-    source: str
-    line: int = 0
-    data: dict[str, Any] | None = None
-    columns: Mapping[str, tuple[int, str]] | None = None
-    raw: dict[str, Any] | None = None
-    geometry: Any = None
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return f"{self.source}:{self.line}" if self.line else self.source
-
-    def row_problems(self, err: ValidationError) -> list[Problem]:
-        """A register row's validation errors at `file:line:col`, named by the column's header."""
-        from landrules.yamlio import data_loc, error_hint, error_message
-
-        problems = []
-        for error in err.errors(include_url=False):
-            loc = data_loc(self.data, tuple(error["loc"]), error["type"])
-            path = ".".join(str(p) for p in loc)
-            col, header = _column_for(self.columns or {}, path)
-            problems.append(
-                Problem(
-                    self.source,
-                    self.line,
-                    col,
-                    error["type"],
-                    error_message(error, loc),
-                    header or path,
-                    error_hint(error),
-                )
-            )
-        return problems
-
-
-def _column_for(columns: Mapping[str, tuple[int, str]], path: str) -> tuple[int, str]:
-    """The column a field path came from: the longest mapped prefix of the path."""
-    parts = path.split(".")
-    for end in range(len(parts), 0, -1):
-        found = columns.get(".".join(parts[:end]))
-        if found is not None:
-            return found
-    return 0, ""
 
 
 @dataclass(slots=True)
@@ -144,107 +96,6 @@ class Summary:
         return {"parcels": self.parcels, "input_errors": self.input_errors, "outcomes": self.counts}
 
 
-def expand_paths(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Path]:
-    """Files as given, and folders searched recursively for YAML files, sorted, minus exclusions.
-
-    Only what can be read: what cannot (a named pipe, a broken link…) comes from `walk_inputs`.
-    """
-    return (found for found in walk_inputs(paths, exclude) if isinstance(found, Path))
-
-
-def walk_inputs(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Path | Problem]:
-    """Every input file, and a located problem for everything found that cannot be read.
-
-    In a folder, a subfolder that cannot be listed, a `*.yaml` link that leads nowhere or in a
-    circle, and a `*.yaml` that is not a regular file (a named pipe, a device) are problems, never
-    silent skips; links to folders are followed (a link back to a folder above is a problem). A
-    path given directly that is not a regular file is refused without being opened: opening a
-    named pipe waits for a writer forever.
-    """
-    patterns = list(exclude)
-
-    def excluded(path: Path, folder: Path | None = None) -> bool:
-        """A glob matches the path as found, its name, or its path inside the folder given."""
-        if not patterns:
-            return False
-        forms = [path.as_posix(), path.name]
-        if folder is not None:
-            forms.append(path.relative_to(folder).as_posix())
-        return any(fnmatch.fnmatch(form, pat) for form in forms for pat in patterns)
-
-    for path in paths:
-        if path.is_dir():
-            found = sorted(_walk(path), key=lambda pair: pair[0])
-            yield from (p if q is None else q for p, q in found if not excluded(p, path))
-        elif not excluded(path):
-            problem = _not_a_file(path)
-            yield path if problem is None else problem
-
-
-def _walk(folder: Path) -> Iterator[tuple[Path, Problem | None]]:
-    """(path, None) for each YAML file under `folder`, (path, problem) for what cannot be read."""
-    import os
-
-    stack: list[tuple[Path, tuple[str, ...]]] = [(folder, (os.path.realpath(folder),))]
-    while stack:
-        current, above = stack.pop()
-        try:
-            with os.scandir(current) as listing:
-                entries = list(listing)
-        except OSError as err:
-            yield current, _problem(current, "unreadable-folder", err)
-            continue
-        for entry in entries:
-            path = Path(entry.path)
-            try:
-                is_dir = entry.is_dir()  # through a link
-            except OSError:
-                is_dir = False
-            if is_dir:
-                real = os.path.realpath(path)
-                if real in above:
-                    yield path, _problem(path, "link-loop", None)
-                else:
-                    stack.append((path, (*above, real)))
-            elif path.suffix.lower() in YAML_SUFFIXES:
-                yield path, _not_a_file(path)
-
-
-def _not_a_file(path: Path) -> Problem | None:
-    """Why `path` cannot be read as a file, without opening it (None: read it, or let the
-    reader say it is missing)."""
-    import errno
-    import stat
-
-    try:
-        mode = path.stat().st_mode
-    except OSError as err:
-        if err.errno == errno.ELOOP:
-            return _problem(path, "link-loop", None)
-        if err.errno == errno.ENOENT and path.is_symlink():
-            return _problem(path, "broken-link", None)
-        return None  # missing or unreadable: the reader names it with its own words
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None
-    kind = "fifo" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
-    return _problem(path, "not-a-file", None, kind)
-
-
-def _problem(path: Path, code: str, err: OSError | None, kind: str = "") -> Problem:
-    """A located problem about a file or folder that is found but cannot be read."""
-    from landrules.i18n import t
-
-    values: dict[str, str] = {}
-    if code == "unreadable-folder":
-        values["reason"] = (err.strerror if err is not None else "") or str(err)
-    elif code == "broken-link":
-        values["target"] = str(path.readlink())
-    elif code == "not-a-file":
-        values["kind"] = t(f"input.kind.{kind}")
-    key = code.replace("-", "_")
-    return Problem(str(path), 0, 0, code, t(f"input.{key}", **values), hint=t(f"input.hint.{key}"))
-
-
 def iter_items(
     paths: Iterable[Path],
     *,
@@ -278,8 +129,8 @@ def iter_items(
 
 RECORDS = ("outcomes", "brief", "full")
 """What a result's `verdict` holds: nothing (the outcomes are decided, no explanation is built:
-all a text line needs), the brief record (`report.data.brief_data`: JSON Lines, CSV, GeoJSON), or
-the full explained verdict (`report.data.verdict_data`: `--detail`, CI findings)."""
+all a text line needs), the brief record (`verdictdata.brief_data`: JSON Lines, CSV, GeoJSON), or
+the full explained verdict (`verdictdata.verdict_data`: `--detail`, CI findings)."""
 
 
 def evaluate_item(

@@ -470,7 +470,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     )
     tabular: dict[str, Any] = {}
     if options.output_format in (Format.csv, Format.geojson):
-        from landrules.registers import MixedInputsError
+        from landrules.report.columns import MixedInputsError
         from landrules.report.tabular import writer_options
 
         try:
@@ -485,7 +485,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
                 header_row=options.header_row,
             )
         except MixedInputsError as err:
-            raise _fail(f"landrules: {err}", ExitCode.USAGE) from None  # message: registers.py
+            raise _fail(f"landrules: {err}", ExitCode.USAGE) from None  # message: report/columns.py
     newline = "" if options.output_format is Format.csv else None
     encoding = "utf-8-sig" if options.output_format is Format.csv else "utf-8"
     data = _DATA.get(options.output_format)

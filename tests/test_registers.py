@@ -609,16 +609,16 @@ def test_geojson_features_are_read_one_by_one_with_their_geometry(
         ),
         encoding="utf-8",
     )
-    import landrules.registers as registers
+    from landrules.readers import encoding, geojson
 
-    monkeypatch.setattr(registers, "_CHUNK", 64)
-    original = registers._JsonStream.__init__
+    monkeypatch.setattr(encoding, "_CHUNK", 64)
+    original = geojson._JsonStream.__init__
 
     def small_buffer(self: Any, f: Any, *args: Any) -> None:
         original(self, f, *args)
         self.want = 7  # features are cut by the buffer's edge all the time
 
-    monkeypatch.setattr(registers._JsonStream, "__init__", small_buffer)
+    monkeypatch.setattr(geojson._JsonStream, "__init__", small_buffer)
     items, notices = read(path)
     assert [n.message.split(": ", 1)[1] for n in notices] == ["note (column 3)"]
     assert [i.line for i in items] == list(range(1, 301))

@@ -6,7 +6,7 @@ its outcome, the covered quantity (unit in the column name) and the missing fact
 `landrules.source` (file:line) and `landrules.errors` for a row that could not be checked.
 
 Both writers stream. The CSV header has to name every column before the first row, so it needs
-the input columns and the provisions up front: pass `columns` (see `registers.tabular_columns`)
+the input columns and the provisions up front: pass `columns` (see `report.columns.tabular_columns`)
 and `pack`; without them they are taken from the first result (and the first verdict), and rows
 before it are held back until then.
 """
@@ -24,8 +24,8 @@ from typing import IO, Any
 
 from landrules.batch import Result, Summary
 from landrules.i18n import t
+from landrules.inputs import VERDICT_PREFIXES
 from landrules.model.types import round_half_up
-from landrules.registers import VERDICT_PREFIXES
 
 __all__ = ["CsvWriter", "GeoJsonWriter", "ProvisionColumns", "make_writer"]
 
@@ -198,7 +198,7 @@ class CsvWriter:
         if extra:
             raise ValueError(
                 f"{result.item.label}: columns {extra} are not in the table's columns; "
-                "pass columns=registers.tabular_columns(paths)"
+                "pass columns=report.columns.tabular_columns(paths)"
             )
         row = [_cell(raw.get(c)) for c in self.columns]
         by_id = {p["id"]: p for p in (result.verdict or {}).get("provisions", [])}
@@ -242,7 +242,7 @@ class GeoJsonWriter:
 
     Geometry is copied untouched; rows without one (CSV, XLSX, YAML parcels) get
     `"geometry": null`. Top-level `members` of the input layer (its `crs` above all, see
-    `registers.geojson_members`) are carried over, so QGIS places the features where they were.
+    `report.columns.geojson_members`) are carried over, so QGIS places the features where they were.
     Areas are JSON numbers so that QGIS can grade by them; a span is null (see the JSON output).
     """
 
@@ -304,11 +304,11 @@ def writer_options(
 ) -> dict[str, Any]:
     """What a CSV or GeoJSON writer must know before the first row, read from the inputs.
 
-    Raises `registers.MixedInputsError` (a usage error) when the inputs cannot share one table
+    Raises `report.columns.MixedInputsError` (a usage error) when the inputs cannot share one table
     (csv) or one coordinate system (geojson). JSON Lines and GeoJSON inputs are read once more
     for their keys when the output is csv.
     """
-    from landrules.registers import geojson_members, tabular_columns
+    from landrules.report.columns import geojson_members, tabular_columns
 
     if fmt == "csv":
         columns = tabular_columns(
