@@ -13,14 +13,15 @@ import functools
 import re
 import types
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -179,11 +180,38 @@ ColumnTarget = Annotated[
 ]
 
 
+def column_number(value: Any) -> int:
+    """A column as Excel names it (`C`, `AA`) or by its number from 1 (`3`) → its number.
+
+    For `positions:` in a mapping file, where a register's headers are unusable (blank, repeated,
+    merged beyond reading): the clerk reads the letter off the spreadsheet's column bar.
+    """
+    text = str(value).strip()
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    letters = text.upper()
+    if letters.isascii() and letters.isalpha() and len(letters) <= 3:
+        number = 0
+        for ch in letters:
+            number = number * 26 + ord(ch) - 64
+        if number <= MAX_COLUMN:
+            return number
+    raise ValueError(t("reg.bad_position", value=repr(value)))
+
+
+MAX_COLUMN = 16384
+"""The last column a spreadsheet has (XFD)."""
+
+ColumnPosition = Annotated[int, BeforeValidator(column_number)]
+
+
 class ColumnMapping(_Strict):
     """A column-mapping file. It extends the default mapping; it never replaces it.
 
     `columns`: header → field path, or `{field, unit}`, or null to ignore a column quietly.
     `values`: field path → {cell value → the value the model reads}; null means unknown.
+    `positions`: column letter or number → field path (or `{field, unit}`, or null), for
+    columns whose headers cannot be used; a position wins over the header in that column.
     """
 
     columns: dict[str, ColumnTarget | None] = Field(default_factory=dict)
@@ -192,6 +220,7 @@ class ColumnMapping(_Strict):
     list_separator: Union[str, list[str], None] = None  # noqa: UP007
     sheet: str | None = None
     header_row: Annotated[int, Field(ge=1)] = 1
+    positions: dict[ColumnPosition, ColumnTarget | None] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +241,7 @@ class LoadedMapping:
     header_row: int
     source: str
     auto_header: bool = True  # no `header_row:` or --header-row: title rows are found and skipped
+    positions: Mapping[int, _Target | None] = field(default_factory=dict)  # column number → target
 
 
 def _norm(header: str) -> str:
@@ -264,6 +294,7 @@ def _merge(default: ColumnMapping, user: ColumnMapping | None, source: str) -> L
         user.header_row if user else 1,
         source,
         not (user and "header_row" in user.model_fields_set),
+        {n: _target(spec) for n, spec in user.positions.items()} if user else {},
     )
 
 

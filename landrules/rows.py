@@ -73,26 +73,125 @@ class _Layout:
     locations: dict[str, tuple[int, str]] = field(default_factory=dict)
     unknown: list[_Column] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    by_position: list[_Column] = field(default_factory=list)  # mapped by the mapping's `positions:`
 
 
 def _layout(source: str, line: int, headers: Sequence[str], mapping: LoadedMapping) -> _Layout:
     # Trailing empty header cells are spreadsheet formatting, not columns.
     last = max((i for i, h in enumerate(headers) if h.strip(_BLANKS)), default=-1)
+    last = max(last, max(mapping.positions, default=0) - 1)
     layout = _Layout([])
     seen: set[str] = set()
-    for i, header in enumerate(headers[: last + 1], 1):
+    for i, header in enumerate([*headers, *[""] * (last + 1 - len(headers))][: last + 1], 1):
         key = header if header and header not in seen else f"{header}#{i}"
         seen.add(key)
-        target, known, problem = _resolve(header, mapping)
+        if i in mapping.positions:  # the mapping names this column by its place, not its header
+            target, known, problem = mapping.positions[i], True, ""
+        else:
+            target, known, problem = _resolve(header, mapping)
         column = _Column(i, header, key, target)
         layout.columns.append(column)
+        if i in mapping.positions:
+            layout.by_position.append(column)
         if problem:
             layout.problems.append(Problem(source, line, i, "bad-header", problem, header))
         elif target is not None:
-            layout.locations.setdefault(target.field.path, (i, header))
+            layout.locations.setdefault(target.field.path, (i, header or _letters(i)))
         elif not known and not header.startswith(VERDICT_PREFIXES):
             layout.unknown.append(column)
     return layout
+
+
+def _may_have_two_levels(heads: Sequence[str], loaded: LoadedMapping) -> bool:
+    """A header with a blank or unknown cell among its columns may have a second level below.
+
+    In a merged two-level header (`实施前` over `生产性用房面积` and `非生产性用房面积`) the upper
+    row holds group words and blanks where cells were merged; a plain header has neither.
+    """
+    last = max((i for i, h in enumerate(heads) if h.strip(_BLANKS)), default=-1)
+    return any(not h.strip(_BLANKS) or not _resolve(h, loaded)[1] for h in heads[: last + 1])
+
+
+@dataclass(frozen=True, slots=True)
+class _TwoLevels:
+    """A header read from two rows: each column's header, and what was combined into what."""
+
+    headers: list[str]
+    combined: list[tuple[int, str, str, str]]  # (column, upper, lower, header)
+
+    def notice(self, source: str, upper: int, lower: int) -> Problem:
+        made = t("tree.list_separator").join(
+            t("reg.two_level_column", upper=u, lower=lo, header=h, column=_letters(c))
+            for c, u, lo, h in self.combined
+        )
+        message = t("reg.two_level_header", upper=upper, lower=lower, columns=made)
+        hint = t("reg.hint.two_level_header")
+        first = self.combined[0][0]
+        return Problem(
+            source, upper, first, "two-level-header", message, hint=hint, severity="warning"
+        )
+
+
+def _two_levels(
+    upper: Sequence[str], lower: Sequence[str], loaded: LoadedMapping
+) -> _TwoLevels | None:
+    """The two rows as one header, or None when `lower` is not a header's second level.
+
+    A merged cell keeps its text in its first column, so an upper cell left blank belongs to the
+    group on its left. `lower` is a second level only if its cells stand under group words or
+    merged blanks, never under a header that is complete by itself (there they are data), and
+    at least one group word and the word under it make a header landrules knows.
+    """
+    width = max(len(upper), len(lower))
+    up = [*upper, *[""] * (width - len(upper))]
+    low = [*lower, *[""] * (width - len(lower))]
+    headers: list[str] = []
+    combined: list[tuple[int, str, str, str]] = []
+    group = ""
+    for i, (above, below) in enumerate(zip(up, low, strict=True), 1):
+        above, below = above.strip(_BLANKS), below.strip(_BLANKS)
+        if above:
+            group = above
+        if not below:
+            headers.append(above)
+            continue
+        if above and _resolve(above, loaded)[1]:
+            return None  # a value under a complete header: the row is data
+        name = f"{group}{below}"
+        if group and _resolve(name, loaded)[1]:
+            headers.append(name)
+            combined.append((i, group, below, name))
+        else:
+            headers.append(below if not group or _resolve(below, loaded)[1] else name)
+    if not combined:
+        return None
+    return _TwoLevels(headers, combined)
+
+
+def _letters(column: int) -> str:
+    """A 1-based column number as Excel names it: 1 → A, 27 → AA."""
+    name = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _by_position_notice(source: str, line: int, columns: Sequence[_Column]) -> Problem:
+    """The columns the mapping names by position, with the header each actually has."""
+    read = t("tree.list_separator").join(
+        t(
+            "reg.by_position_column",
+            column=_letters(c.index),
+            header=c.header or t("reg.empty_header"),
+            field=c.target.field.path if c.target else t("reg.ignored"),
+        )
+        for c in columns
+    )
+    message = t("reg.by_position", columns=read)
+    return Problem(
+        source, line, columns[0].index, "columns-by-position", message, severity="warning"
+    )
 
 
 def _unknown_notice(source: str, line: int, unknown: Sequence[_Column]) -> Problem:
@@ -325,13 +424,14 @@ def rows_to_items(
     blanks = _BLANKS
     warned_numbers: set[int] = set()
     skipped: list[int] = []  # [first, last] line of the current run of blank rows
+    pending: tuple[int, list[str]] | None = None  # a header row whose second level may follow
     held: list[Mapping[str, Any] | None] = [None]  # the current row's extras (`extras=True`)
     pairs = _pairs(rows, held) if extras else cast("Iterable[tuple[int, Cells]]", rows)
     for line, cells in pairs:
         if skipped and not (isinstance(cells, Sequence) and _blank(cells, text_cells)):
             emit(_skipped(source, skipped))
             skipped = []
-        if isinstance(cells, Problem):
+        if isinstance(cells, Problem) and pending is None:
             yield Item(source, line, problems=[cells])
             if layout is None and line >= loaded.header_row:
                 return  # no header, no columns: the file cannot be read
@@ -339,22 +439,37 @@ def rows_to_items(
         if layout is None:
             if line < loaded.header_row:
                 continue
-            heads = [_cell_text(c) for c in cells]
-            if loaded.auto_header and _title_like(heads, loaded, line - loaded.header_row):
-                spans = sum(len(_LINE_BREAK.findall(h)) for h in heads) if text_cells else 0
-                titles.extend(range(line, line + spans + 1))  # blank ones too: all named
-                continue
-            if titles:
-                emit(_titles_notice(source, titles, line))
-            layout = _layout(source, line, [_cell_text(c) for c in cells], loaded)
+            heads = [] if isinstance(cells, Problem) else [_cell_text(c) for c in cells]
+            if pending is None:
+                if loaded.auto_header and _title_like(heads, loaded, line - loaded.header_row):
+                    spans = sum(len(_LINE_BREAK.findall(h)) for h in heads) if text_cells else 0
+                    titles.extend(range(line, line + spans + 1))  # blank ones too: all named
+                    continue
+                if titles:
+                    emit(_titles_notice(source, titles, line))
+                if _may_have_two_levels(heads, loaded):
+                    pending = (line, heads)  # the next row may be the header's second level
+                    continue
+                header_line, header, combined = line, heads, None
+            else:
+                header_line, header = pending
+                combined = _two_levels(header, heads, loaded)
+                if combined is not None:
+                    header = combined.headers
+            layout = _layout(source, header_line, header, loaded)
             if layout.problems:
-                yield Item(source, line, problems=layout.problems)
+                yield Item(source, header_line, problems=layout.problems)
                 return
             if not layout.locations:
-                yield Item(source, line, problems=[_no_fields(source, line, layout, loaded)])
+                problem = _no_fields(source, header_line, layout, loaded)
+                yield Item(source, header_line, problems=[problem])
                 return
+            if combined is not None:
+                emit(combined.notice(source, header_line, line))
+            if layout.by_position:
+                emit(_by_position_notice(source, header_line, layout.by_position))
             if layout.unknown:
-                emit(_unknown_notice(source, line, layout.unknown))
+                emit(_unknown_notice(source, header_line, layout.unknown))
             steps = [
                 (p.at, p.direct and p.alone, p.table, p.parents, p.leaf, p)
                 for p in _plans(layout, loaded)
@@ -365,7 +480,14 @@ def rows_to_items(
             keys = [c.key for c in layout.columns]
             code = layout.locations.get("parcel.code")
             code_at = code[0] - 1 if code is not None else 0
-            continue
+            if pending is None or combined is not None:
+                pending = None
+                continue
+            pending = None  # one level after all: this row is the first row of data
+            if isinstance(cells, Problem):
+                yield Item(source, line, problems=[cells])
+                continue
+        cells = cast("Sequence[object]", cells)  # a bad record was reported above
         if not text_cells:
             refused = _cell_limits(source, line, cells, limits)
             if refused is not None:
@@ -457,6 +579,12 @@ def rows_to_items(
             for name, value in held[0].items():
                 setattr(item, name, value)
         yield item
+    if pending is not None:  # a header and nothing under it
+        layout = _layout(source, pending[0], pending[1], loaded)
+        if layout.problems or not layout.locations:
+            problem = _no_fields(source, pending[0], layout, loaded)
+            yield Item(source, pending[0], problems=layout.problems or [problem])
+            return
     if skipped:
         emit(_skipped(source, skipped))
     if totals:
