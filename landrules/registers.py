@@ -44,6 +44,7 @@ from pydantic import (
 )
 
 from landrules.batch import Item, expand_paths
+from landrules.cells import mark_typed
 from landrules.i18n import t
 from landrules.inputs import (
     MAX_ZIP_ENTRIES,
@@ -97,8 +98,8 @@ class SkippedRows(Problem):
 
 DEFAULT_MAPPING = Path(__file__).resolve().parent / "data" / "default-mapping.yaml"
 DEFAULT_SEPARATORS = (";", "；", "、")
-VERDICT_PREFIXES = ("landrules.", "landrules_")
-"""Columns a previous run added: re-reading a result file must not warn about them."""
+VERDICT_PREFIXES = ("landrules.", "landrules_", "判定·")
+"""Columns a previous run added (`判定·`: with --lang zh): re-reading a result ignores them."""
 
 _CHUNK = 1 << 20
 _BLANKS = " \t\r\n\u3000\u00a0"
@@ -922,6 +923,8 @@ def _rows_to_items(
         count = len(texts)
         padded = texts if count >= width else [*texts, *[""] * (width - count)]
         raw = dict(zip(keys, padded, strict=False))  # cells past the header are not columns
+        if not text_cells:
+            mark_typed(raw, keys, cells)  # a workbook result writes numbers back as numbers
         row = _Row(loaded, source, line)
         data = row.data
         if count > width:
