@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime
@@ -270,16 +271,19 @@ def _decimal(text: str) -> Any:
 
 
 _ESCAPE = "_x{:04X}_"
+_LOOKS_ESCAPED = re.compile(r"_x(?=[0-9A-Fa-f]{4}_)")
 
 
 def _text(value: str) -> str:
-    """Text a sheet can hold: characters XML forbids (control characters) written as Excel
-    writes them, `_x0001_`, so none is lost or breaks the file."""
+    """Text a sheet can hold, and shows as written. A character XML forbids (a control
+    character) is written as Excel writes it, `_x0001_`; a text that already reads like such
+    an escape (`_x0041_`) gets its `_` escaped (`_x005F_x0041_`), or Excel would show `A`."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 
+    if "_x" in value:
+        value = _LOOKS_ESCAPED.sub("_x005F_x", value)
     if ILLEGAL_CHARACTERS_RE.search(value) is None:
         return value
-    value = value.replace("_x", "_x005F_x")
     return ILLEGAL_CHARACTERS_RE.sub(lambda m: _ESCAPE.format(ord(m.group())), value)
 
 
@@ -291,7 +295,7 @@ def _cell(sheet: Any, value: Any) -> Any:
     if isinstance(value, str):
         value = str(value)
         text = _text(value)
-        if text is value and not value.startswith("="):
+        if text == value and not value.startswith("="):
             return value
         cell = WriteOnlyCell(sheet, value=None)
         cell.value = text
