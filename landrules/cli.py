@@ -19,7 +19,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from landrules import __version__
-from landrules.cli_lang import LangOption, chosen, help_text, settings
+from landrules.cli_lang import LangOption, chose_lang, chosen, help_text, settings
 from landrules.exitcodes import ExitCode
 
 
@@ -70,6 +70,7 @@ class Format(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     geojson = "geojson"
+    xlsx = "xlsx"
     github = "github"
     junit = "junit"
     sarif = "sarif"
@@ -134,6 +135,7 @@ def check(
     ] = None,
     detail: Annotated[bool, typer.Option("--detail", help=help_text("help.check.detail"))] = False,
     brief: Annotated[bool, typer.Option("--brief", help=help_text("help.check.brief"))] = False,
+    codes: Annotated[bool, typer.Option("--codes", help=help_text("help.check.codes"))] = False,
     exclude: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option("--exclude", help=help_text("help.check.exclude")),
@@ -251,8 +253,10 @@ def check(
     """Check parcels against the rule pack and explain each provision's outcome."""
     from landrules.i18n import use_lang
 
+    args = locals()
+    args["lang_chosen"] = chose_lang(lang)
     with use_lang(chosen(lang)):
-        _check(_with_settings(locals()))
+        _check(_with_settings(args))
 
 
 def _with_settings(args: dict[str, Any]) -> dict[str, Any]:
@@ -295,6 +299,8 @@ def _check(args: dict[str, Any]) -> None:
         limits,
         as_of=as_of.date() if as_of is not None else None,
         brief=args["brief"],
+        codes=args["codes"],
+        lang_chosen=args["lang_chosen"],
         header_row=args["header_row"],
         register_limits=RegisterLimits(  # a register row is a record: the same three caps
             max_record_bytes=max_bytes,
@@ -344,6 +350,8 @@ class CheckOptions:
     brief: bool = False  # one parcel: only the summary lines, not the tree
     register_limits: Any = None  # inputs.RegisterLimits: caps on register rows and workbooks
     header_row: int | None = None  # --header-row: the registers' header row, no title search
+    codes: bool = False  # --codes: machine names and codes in the added csv/xlsx/geojson columns
+    lang_chosen: bool = False  # --lang, LANDRULES_LANG or the config file named the language
 
     @property
     def stdin(self) -> bool:
@@ -392,6 +400,8 @@ def _run_check(options: CheckOptions) -> ExitCode:
 
     if STDIN in map(str, options.paths) and not options.stdin:  # `-` with other paths
         raise _fail(t("cli.stdin_alone"), ExitCode.USAGE)
+    if options.output_format is Format.xlsx and options.output is None:
+        raise _fail(t("cli.xlsx_needs_output"), ExitCode.USAGE)  # a zip to a terminal helps no one
     if options.output is not None:
         inputs = [*options.paths, *([options.mapping] if options.mapping else [])]
         try:
@@ -469,9 +479,9 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
         header_row=options.header_row,
     )
     tabular: dict[str, Any] = {}
-    if options.output_format in (Format.csv, Format.geojson):
+    if options.output_format in (Format.csv, Format.geojson, Format.xlsx):
         from landrules.report.columns import MixedInputsError
-        from landrules.report.tabular import writer_options
+        from landrules.report.tabular import Naming, writer_options
 
         try:
             tabular = writer_options(
@@ -486,10 +496,22 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
             )
         except MixedInputsError as err:
             raise _fail(f"landrules: {err}", ExitCode.USAGE) from None  # message: report/columns.py
-    newline = "" if options.output_format is Format.csv else None
-    encoding = "utf-8-sig" if options.output_format is Format.csv else "utf-8"
-    data = _DATA.get(options.output_format)
-    with atomic_output(options.output, encoding=encoding, newline=newline, data=data) as out:
+        # A workbook is for the official: their language, even from the locale. CSV and GeoJSON
+        # are read by programs too, so their columns change language only when one was chosen.
+        machine = options.output_format is not Format.xlsx and not options.lang_chosen
+        tabular["naming"] = Naming("en", options.codes) if machine else Naming.chosen(options.codes)
+    if options.output_format is Format.xlsx:  # a zip the writer writes itself, by name
+        from landrules.outputs import atomic_file
+
+        assert options.output is not None
+        tabular["shown"] = options.output
+        opened: Any = atomic_file(options.output)
+    else:
+        newline = "" if options.output_format is Format.csv else None
+        encoding = "utf-8-sig" if options.output_format is Format.csv else "utf-8"
+        data = _DATA.get(options.output_format)
+        opened = atomic_output(options.output, encoding=encoding, newline=newline, data=data)
+    with opened as out:
         if fmt in ("github", "junit", "sarif"):
             from landrules.report.checkci import CiWriter
 
@@ -537,13 +559,14 @@ _DATA = {
 
 
 def _record(fmt: str, detail: bool) -> str:
-    """What each result carries (batch.RECORDS): a text line needs the outcomes; JSON, CSV and
-    GeoJSON the brief record, JSON the full one with --detail; CI findings quote the labels."""
+    """What each result carries (batch.RECORDS): a text line needs the outcomes; JSON, CSV,
+    GeoJSON and XLSX the brief record, JSON the full one with --detail; CI findings quote the
+    labels."""
     if fmt == "text":
         return "outcomes"
     if fmt in ("json", "jsonl"):
         return "full" if detail else "brief"
-    return "brief" if fmt in ("csv", "geojson") else "full"
+    return "brief" if fmt in ("csv", "geojson", "xlsx") else "full"
 
 
 def main() -> None:

@@ -117,6 +117,16 @@ def chosen(option: LangChoice | None) -> Lang:
     return resolve_lang(settings().lang)
 
 
+def chose_lang(option: LangChoice | None) -> bool:
+    """Whether the user named the language (`--lang`, LANDRULES_LANG, the config file's `lang`)
+    rather than leaving it to the locale."""
+    return (
+        option is not None
+        or os.environ.get("LANDRULES_LANG") in LANGS
+        or settings().lang is not None
+    )
+
+
 def settings() -> Config:
     """The config file's settings for this run (see `landrules.config`); a file that cannot be
     used stops the run with its located problems (exit 2, as a bad command line does)."""

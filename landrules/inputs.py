@@ -10,8 +10,8 @@ REGISTER_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson", ".geo
 """Read as registers when given by name; in a folder only YAML files are read, so a folder of
 parcel files never starts reading its notes (`*.txt`) as registers (docs/parcel-format.md §10)."""
 
-VERDICT_PREFIXES = ("landrules.", "landrules_")
-"""Columns a previous run added: re-reading a result file must not warn about them."""
+VERDICT_PREFIXES = ("landrules.", "landrules_", "判定·")
+"""Columns a previous run added (`判定·`: with --lang zh): re-reading a result ignores them."""
 
 MiB = 1024 * 1024
 

@@ -246,3 +246,37 @@ def atomic_output(
             with suppress(OSError):  # the buffer could not be written: the file goes anyway
                 stream.close()
         Path(temporary).unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[Path]:
+    """`atomic_output` for a writer that needs a file name (a workbook is a zip it writes itself).
+
+    Yields a temporary path beside `path`, renamed over it only when the block completes; the
+    same rules as `atomic_output` (links written through, permissions kept, a device written in
+    place, the old file kept on failure). The writer turns its own OSErrors into OutputErrors:
+    only it can tell them from an input's.
+    """
+    target = Path(os.path.realpath(path))
+    if target.exists() and not target.is_file():
+        yield target
+        return
+    try:
+        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+        fd, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+        )
+        os.close(fd)
+    except OSError as err:
+        raise OutputError(path, plain_reason(err)) from None
+    try:
+        yield Path(temporary)  # the writer names its own OSErrors (OutputError)
+        try:
+            with Path(temporary).open("rb+") as done:
+                os.fsync(done.fileno())
+            Path(temporary).chmod(mode)
+            Path(temporary).replace(target)
+        except OSError as err:
+            raise OutputError(path, plain_reason(err)) from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)

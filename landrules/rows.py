@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, cast
 
+from landrules.cells import mark_typed
 from landrules.i18n import t
 from landrules.inputs import (
     REGISTER_LIMIT_FLAGS,
@@ -513,6 +514,8 @@ def rows_to_items(
         count = len(texts)
         padded = texts if count >= width else [*texts, *[""] * (width - count)]
         raw = dict(zip(keys, padded, strict=False))  # cells past the header are not columns
+        if not text_cells:
+            mark_typed(raw, keys, cells)  # a workbook result writes numbers back as numbers
         row = _Row(loaded, source, line)
         data = row.data
         if count > width:

@@ -89,7 +89,13 @@ def test_csv_result_is_the_input_unchanged_plus_verdict_columns(
         == "col 5 用地面积（亩）: must not be negative (got '-5'; the unit is 亩)"
     )
     undetermined = next(r for r in table if r["landrules.P1.outcome"] == "undetermined")
-    assert undetermined["landrules.P1.missing"] == "approvals.environmental"
+    assert undetermined["landrules.P1.missing"] == "符合环保要求"  # the register's own header
+    coded = tmp_path / "codes.csv"
+    invoke_cli(["check", str(register), "--format", "csv", "--codes", "--output", str(coded)])
+    rows = read_csv(coded)
+    table = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    undetermined = next(r for r in table if r["landrules.P1.outcome"] == "undetermined")
+    assert undetermined["landrules.P1.missing"] == "approvals.environmental"  # the field path
 
 
 def test_csv_result_on_stdout_has_the_bom_too(register: Path) -> None:

@@ -108,10 +108,11 @@ class JsonLinesWriter:
 
 
 def make_writer(
-    fmt: str, out: IO[str], err: IO[str], *, detail: bool = False, **tabular_options: Any
+    fmt: str, out: Any, err: IO[str], *, detail: bool = False, **tabular_options: Any
 ) -> Writer:
-    """The writer for a format name; CSV and GeoJSON live in report/tabular.py (`tabular_options`:
-    their options, from `tabular.writer_options`)."""
+    """The writer for a format name; CSV, GeoJSON and XLSX live in report/tabular.py
+    (`tabular_options`: their options, from `tabular.writer_options`). `out`: a text stream, or
+    for xlsx the path of the file to write."""
     if fmt == "text":
         return TextWriter(out, detail=detail)
     if fmt == "json":

@@ -5,6 +5,11 @@ the input cells are copied as read (`0601` stays `0601`) and the verdict is flat
 its outcome, the covered quantity (unit in the column name) and the missing facts; then
 `landrules.source` (file:line) and `landrules.errors` for a row that could not be checked.
 
+The added columns and the outcomes are named in the reader's language (`Naming`): with
+`--lang zh` `判定·P1·结果` = `适用`; in English, and with `--codes` in any language, the machine
+names `landrules.P1.outcome` = `applies`. A missing fact is named by the register's own header
+(`符合环保要求`) where the row has that column (`--codes`: the field path).
+
 Both writers stream. The CSV header has to name every column before the first row, so it needs
 the input columns and the provisions up front: pass `columns` (see `report.columns.tabular_columns`)
 and `pack`; without them they are taken from the first result (and the first verdict), and rows
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,11 +29,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from landrules.batch import Result, Summary
-from landrules.i18n import t
+from landrules.i18n import Lang, current_lang, t
 from landrules.inputs import VERDICT_PREFIXES
 from landrules.model.types import round_half_up
 
-__all__ = ["CsvWriter", "GeoJsonWriter", "ProvisionColumns", "make_writer"]
+__all__ = ["CsvWriter", "GeoJsonWriter", "Naming", "ProvisionColumns", "make_writer"]
 
 BOM = "\ufeff"
 
@@ -57,6 +63,86 @@ class ProvisionColumns:
             cls(p["id"], _quantity_name(p["covers"]["unit"]) if p.get("covers") else None)
             for p in verdict["provisions"]
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class Naming:
+    """The words of the added columns: their headers, the outcomes, the missing facts.
+
+    `codes`: the machine names and codes whatever the language (`landrules.P1.outcome`,
+    `applies`, `approvals.environmental`), for a program that reads the result.
+    """
+
+    lang: Lang = "en"
+    codes: bool = False
+
+    @classmethod
+    def chosen(cls, codes: bool = False) -> Naming:
+        """The running command's language (`--lang`), or the machine names with `codes`."""
+        return cls("en" if codes else current_lang(), codes)
+
+    def head(self, kind: str, provision: str = "") -> str:
+        """A verdict column's header: `kind` is outcome, caveat, area_m2, …, source, errors."""
+        return t(f"tab.head.{kind}", self.lang, id=provision)
+
+    def heads(self, provisions: Sequence[ProvisionColumns]) -> list[str]:
+        """Every verdict column's header, in the table's order."""
+        names = []
+        for p in provisions:
+            names += [self.head("outcome", p.id), self.head("caveat", p.id)]
+            if p.quantity:
+                names.append(self.head(p.quantity, p.id))
+                names.append(self.head(f"{p.quantity}_if_it_applies", p.id))
+            names.append(self.head("missing", p.id))
+        return [*names, self.head("source"), self.head("errors")]
+
+    def outcome(self, code: str) -> str:
+        """`applies` as the reader says it (`适用`); the code itself in English or with codes."""
+        return code if self.codes or self.lang == "en" else t(f"outcome.{code}", self.lang)
+
+    def missing(self, facts: Sequence[str], columns: Mapping[str, tuple[int, str]] | None) -> str:
+        """The missing facts as the official names them: the register's own header of each
+        (`符合环保要求`), else the field's usual Chinese header (zh) or path (en)."""
+        if self.codes:
+            return ";".join(facts)
+        names = [_fact_name(f, columns or {}, self.lang) for f in facts]
+        return (t("tree.list_separator", self.lang) if self.lang == "zh" else ";").join(names)
+
+
+def _fact_name(fact: str, columns: Mapping[str, tuple[int, str]], lang: Lang) -> str:
+    """The header a row gave `fact` in, or its label. An approval is named by its status
+    column; a fact stated in several columns (a land use: text, code, class) by all of them."""
+    found = columns.get(fact) or columns.get(f"{fact}.status")
+    if found is not None:
+        return found[1]
+    under = [header for path, (_, header) in columns.items() if path.startswith(f"{fact}.")]
+    if under:
+        return "/".join(under)
+    if lang == "en":
+        return fact
+    from landrules.derive import DERIVATIONS
+
+    if fact in DERIVATIONS:
+        return DERIVATIONS[fact].zh
+    return _usual_headers().get(fact) or _title(fact) or fact
+
+
+@functools.cache
+def _usual_headers() -> dict[str, str]:
+    """Field path → the first Chinese header the default mapping reads it from (no unit)."""
+    from landrules.registers import load_mapping
+
+    headers: dict[str, str] = {}
+    for header, target in load_mapping().columns.items():
+        if target is not None and target.unit is None and not header.isascii():
+            headers.setdefault(target.field.path, header)
+    return headers
+
+
+def _title(fact: str) -> str:
+    from landrules.facts import fact_title
+
+    return fact_title(fact)
 
 
 def _quantity_name(unit: str | None) -> str:
@@ -149,8 +235,10 @@ class CsvWriter:
         pack: Any = None,
         columns: Sequence[str] | None = None,
         bom: bool = True,
+        naming: Naming | None = None,
     ) -> None:
         self.out, self.err, self.bom = out, err, bom
+        self.naming = naming or Naming.chosen()
         self.provisions = ProvisionColumns.of_pack(pack) if pack is not None else None
         self.columns = _input_columns(columns) if columns is not None else None
         self.writer = csv.writer(out, lineterminator="\r\n")
@@ -174,15 +262,7 @@ class CsvWriter:
 
     def _header(self) -> None:
         assert self.columns is not None and self.provisions is not None
-        names = list(self.columns)
-        for p in self.provisions:
-            names.append(f"landrules.{p.id}.outcome")
-            names.append(f"landrules.{p.id}.caveat")
-            if p.quantity:
-                names.append(f"landrules.{p.id}.{p.quantity}")
-                names.append(f"landrules.{p.id}.{p.quantity}_if_it_applies")
-            names.append(f"landrules.{p.id}.missing")
-        names += ["landrules.source", "landrules.errors"]
+        names = [*self.columns, *self.naming.heads(self.provisions)]
         if self.bom and _needs_bom(self.out):
             self.out.write(BOM)
         self.writer.writerow(names)
@@ -201,16 +281,7 @@ class CsvWriter:
                 "pass columns=report.columns.tabular_columns(paths)"
             )
         row = [_cell(raw.get(c)) for c in self.columns]
-        by_id = {p["id"]: p for p in (result.verdict or {}).get("provisions", [])}
-        for p in self.provisions:
-            found = by_id.get(p.id)
-            row.append(found["outcome"] if found else "")
-            row.append(_caveat(found) if found else "")
-            if p.quantity:
-                row.append(_cell(_quantity(found)) if found else "")
-                row.append(_cell(_quantity(found, if_it_applies=True)) if found else "")
-            row.append(";".join(found["missing_facts"]) if found else "")
-        row += [result.item.label, _errors(result) if not result.ok else ""]
+        row += verdict_cells(result, self.provisions, self.naming)
         self.writer.writerow(row)
 
     def finish(self, summary: Summary) -> None:
@@ -222,6 +293,26 @@ class CsvWriter:
             self._header()
         if self.err is not None:
             self.err.write(summary.line() + "\n")
+
+
+def verdict_cells(
+    result: Result, provisions: Sequence[ProvisionColumns], naming: Naming
+) -> list[str]:
+    """A result's verdict cells, under `naming.heads(provisions)` ('' for none)."""
+    row: list[str] = []
+    by_id = {p["id"]: p for p in (result.verdict or {}).get("provisions", [])}
+    for p in provisions:
+        found = by_id.get(p.id)
+        if found is None:
+            row += [""] * (5 if p.quantity else 3)
+            continue
+        row.append(naming.outcome(found["outcome"]))
+        row.append(_caveat(found))
+        if p.quantity:
+            row.append(_cell(_quantity(found)))
+            row.append(_cell(_quantity(found, if_it_applies=True)))
+        row.append(naming.missing(found["missing_facts"], result.item.columns))
+    return [*row, result.item.label, _errors(result) if not result.ok else ""]
 
 
 def _needs_bom(out: IO[str]) -> bool:
@@ -252,9 +343,11 @@ class GeoJsonWriter:
         err: IO[str] | None = None,
         *,
         members: Mapping[str, Any] | None = None,
+        naming: Naming | None = None,
     ) -> None:
         self.out, self.err = out, err
         self.members = dict(members or {})
+        self.naming = naming or Naming.chosen()
         self.first = True
 
     def start(self, pack: dict[str, Any]) -> None:  # noqa: ARG002 - nothing per pack
@@ -265,25 +358,34 @@ class GeoJsonWriter:
     def write(self, result: Result) -> None:
         raw = result.item.raw
         properties: dict[str, Any] = dict(raw) if raw is not None else {}
-        properties["landrules_source"] = result.item.label
+        name = self._name
+        properties[name("source")] = result.item.label
         provisions = (result.verdict or {}).get("provisions", [])
         for p in provisions:
-            key = f"landrules_{p['id']}"
-            properties[f"{key}_outcome"] = p["outcome"]
-            properties[f"{key}_caveat"] = _caveat(p) or None
+            pid = p["id"]
+            properties[name("outcome", pid)] = self.naming.outcome(p["outcome"])
+            properties[name("caveat", pid)] = _caveat(p) or None
             if p.get("covers"):
-                name = _quantity_name(p["covers"]["unit"])
-                properties[f"{key}_{name}"] = _number(_quantity(p))
-                properties[f"{key}_{name}_if_it_applies"] = _number(
+                kind = _quantity_name(p["covers"]["unit"])
+                properties[name(kind, pid)] = _number(_quantity(p))
+                properties[name(f"{kind}_if_it_applies", pid)] = _number(
                     _quantity(p, if_it_applies=True)
                 )
-            properties[f"{key}_missing"] = ";".join(p["missing_facts"])
-        properties["landrules_errors"] = _errors(result) if not result.ok else None
+            properties[name("missing", pid)] = self.naming.missing(
+                p["missing_facts"], result.item.columns
+            )
+        properties[name("errors")] = _errors(result) if not result.ok else None
         geometry = json.dumps(result.item.geometry, ensure_ascii=False)
         props = _json(properties)
         feature = f'{{"type": "Feature", "geometry": {geometry}, "properties": {props}}}'
         self.out.write(("" if self.first else ",\n") + feature)
         self.first = False
+
+    def _name(self, kind: str, provision: str = "") -> str:
+        """A property's name: the CSV header, with `_` for `.` in the machine names (QGIS and
+        GDAL read a dot in a field name as a table)."""
+        head = self.naming.head(kind, provision)
+        return head.replace(".", "_") if head.startswith("landrules.") else head
 
     def finish(self, summary: Summary) -> None:
         self.out.write("\n]}\n")
@@ -302,7 +404,7 @@ def writer_options(
     limits: Any = None,
     header_row: int | None = None,
 ) -> dict[str, Any]:
-    """What a CSV or GeoJSON writer must know before the first row, read from the inputs.
+    """What a CSV, XLSX or GeoJSON writer must know before the first row, read from the inputs.
 
     Raises `report.columns.MixedInputsError` (a usage error) when the inputs cannot share one table
     (csv) or one coordinate system (geojson). JSON Lines and GeoJSON inputs are read once more
@@ -310,7 +412,7 @@ def writer_options(
     """
     from landrules.report.columns import geojson_members, tabular_columns
 
-    if fmt == "csv":
+    if fmt in ("csv", "xlsx"):
         columns = tabular_columns(
             paths,
             exclude=exclude,
@@ -325,10 +427,30 @@ def writer_options(
     return {}
 
 
-def make_writer(fmt: str, out: IO[str], err: IO[str], **options: Any) -> CsvWriter | GeoJsonWriter:
-    """`csv` or `geojson`; options: pack= and columns= (csv), members= (geojson)."""
+def make_writer(
+    fmt: str, out: IO[str] | Path, err: IO[str], **options: Any
+) -> CsvWriter | GeoJsonWriter | Any:
+    """`csv`, `geojson` or `xlsx` (`out`: the file to write, see `outputs.atomic_file`);
+    options: pack= and columns= (csv, xlsx), members= (geojson), naming=, shown= (xlsx: the
+    output's name in an error)."""
+    naming = options.get("naming")
+    if fmt == "xlsx":
+        from landrules.report.workbook import XlsxWriter
+
+        assert isinstance(out, Path)
+        return XlsxWriter(
+            out,
+            err,
+            shown=options.get("shown"),
+            pack=options.get("pack"),
+            columns=options.get("columns"),
+            naming=naming,
+        )
+    assert not isinstance(out, Path)
     if fmt == "csv":
-        return CsvWriter(out, err, pack=options.get("pack"), columns=options.get("columns"))
+        return CsvWriter(
+            out, err, pack=options.get("pack"), columns=options.get("columns"), naming=naming
+        )
     if fmt == "geojson":
-        return GeoJsonWriter(out, err, members=options.get("members"))
+        return GeoJsonWriter(out, err, members=options.get("members"), naming=naming)
     raise ValueError(f"unknown output format {fmt!r}")
