@@ -42,6 +42,7 @@ class Result:
     rendered: str | None = None  # the output text, when a worker rendered it
     decided: dict[str, str] | None = None  # outcome per provision, kept when `verdict` is dropped
     warnings: list[Problem] = field(default_factory=list)  # implausible figures; never errors
+    code: str = ""  # the parcel's code (宗地号), shown beside `file:row` (landrules.rowid)
 
     @property
     def ok(self) -> bool:
@@ -150,7 +151,7 @@ def evaluate_item(
     data, so that a worker process sends back a string rather than a large nested dict.
     """
     try:
-        result = _evaluate(pack, item, encoding, limits, keep, record)
+        result = _identified(item, _evaluate(pack, item, encoding, limits, keep, record))
         if render is not None:
             from landrules.report.batch import RENDERERS
 
@@ -158,11 +159,26 @@ def evaluate_item(
             result.decided = result.outcomes
             result.verdict = None
     except Exception:  # one parcel's crash must not take the batch down
-        result = _crashed(item)
+        result = _identified(item, _crashed(item))
         if render is not None:
             from landrules.report.batch import RENDERERS
 
             result.rendered = RENDERERS[render](result)
+    return result
+
+
+def _identified(item: Item, result: Result) -> Result:
+    """The result named by its parcel code: the parcel's, or the row's as written when the row
+    was refused; its problems carry the code and the refused cell (`landrules.rowid`)."""
+    from landrules.rowid import identified, row_code
+
+    if result.problems:
+        result.problems = identified(item, result.problems)
+        result.code = result.problems[0].parcel if result.problems else ""
+    elif not result.code:
+        result.code = row_code(item)
+    if result.warnings:
+        result.warnings = identified(item, result.warnings)
     return result
 
 
@@ -184,14 +200,19 @@ def _evaluate(
             document = read_parcel_document(item.source, encoding=encoding, limits=limits)
             parcel = parcel_from_document(document)
         else:
-            try:
-                parcel = Parcel.model_validate(item.data)
-            except ValidationError as err:
-                return Result(item, problems=item.row_problems(err))
+            from landrules.i18n import cell_words
+
+            with cell_words():  # a register row: its errors say what to type in the cell
+                try:
+                    parcel = Parcel.model_validate(item.data)
+                except ValidationError as err:
+                    return Result(item, problems=item.row_problems(err))
     except InputError as err:
         return Result(item, problems=err.problems)
     result = _judged(pack, item, parcel, keep, record)
     result.warnings = _warnings(item, parcel)
+    if parcel.parcel is not None and parcel.parcel.code:
+        result.code = parcel.parcel.code
     return result
 
 

@@ -153,6 +153,10 @@ def check(
         Optional[int],  # noqa: UP045
         typer.Option("--header-row", min=1, help=help_text("help.check.header_row")),
     ] = None,
+    max_errors: Annotated[
+        int,
+        typer.Option("--max-errors", min=0, help=help_text("help.check.max_errors")),
+    ] = 5,
     fail_on: Annotated[
         Optional[list[FailOn]],  # noqa: UP045
         typer.Option("--fail-on", help=help_text("help.check.fail_on")),
@@ -302,6 +306,7 @@ def _check(args: dict[str, Any]) -> None:
         codes=args["codes"],
         lang_chosen=args["lang_chosen"],
         header_row=args["header_row"],
+        max_errors=args["max_errors"],
         register_limits=RegisterLimits(  # a register row is a record: the same three caps
             max_record_bytes=max_bytes,
             max_cells=max_nodes,
@@ -352,6 +357,7 @@ class CheckOptions:
     header_row: int | None = None  # --header-row: the registers' header row, no title search
     codes: bool = False  # --codes: machine names and codes in the added csv/xlsx/geojson columns
     lang_chosen: bool = False  # --lang, LANDRULES_LANG or the config file named the language
+    max_errors: int = 5  # --max-errors: console errors of one column shown before grouping
 
     @property
     def stdin(self) -> bool:
@@ -465,6 +471,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     from landrules.outputs import atomic_output
     from landrules.report.batch import RENDERERS, make_writer
     from landrules.report.data import pack_data
+    from landrules.report.grouped import ErrorPrinter
     from landrules.report.progress import progress
 
     fmt = options.output_format.value
@@ -531,16 +538,17 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
             render=fmt if fmt in RENDERERS and not tree else None,
             record=_record(fmt, options.detail),
         )
+        errors = ErrorPrinter(sys.stderr, options.max_errors)  # grouped per column for people
         try:
             for result in progress(results):
                 summary.add(result)
                 seen.update(result.outcomes.values())
                 if result.problems or result.warnings:
-                    found = [*result.problems, *result.warnings]
-                    sys.stderr.write("".join(p.render() + "\n" for p in found))
+                    errors.add([*result.problems, *result.warnings])
                 writer.write(result)
         finally:  # interrupted or failed while writing: end the workers now, not at exit
             results.close()
+            errors.close()
         writer.finish(summary)
     if summary.input_errors:
         return ExitCode.INPUT_ERROR

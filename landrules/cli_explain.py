@@ -108,6 +108,7 @@ def _report(
     from landrules.batch import Summary, iter_items, run
     from landrules.inputs import YAML_SUFFIXES
     from landrules.outputs import atomic_output, ensure_writable
+    from landrules.report.grouped import ErrorPrinter
     from landrules.report.html import Entry, Report, render_html
     from landrules.report.markdown import render_markdown
 
@@ -116,14 +117,15 @@ def _report(
     pack = _pack(rules)
     summary = Summary([group[0].provision.id for group in pack.versions()])
     entries: list[Entry] = []
+    errors = ErrorPrinter(sys.stderr)  # grouped per column on the console; the report has each
     # the Verdict objects are what a report draws; no JSON record is built for them
     for result in run(pack, iter_items(paths), keep=True, record="outcomes"):
         summary.add(result)
         item = result.item
         problems = list(result.problems)
         entries.append(Entry(item.label, result.full, problems, item.geometry, item.data))
-        if result.problems:
-            sys.stderr.write("".join(p.render() + "\n" for p in result.problems))
+        errors.add(result.problems)
+    errors.close()
     chosen = fmt or (
         ReportFormat.markdown
         if output.suffix.lower() in (".md", ".markdown")

@@ -120,7 +120,31 @@ def use_lang(lang: Lang) -> Iterator[Lang]:
 
 def t(key: str, lang: Lang | None = None, /, **values: Any) -> str:
     """The message `key` in `lang` (default: the current language), with its placeholders filled."""
-    return catalogue(lang or current_lang())[key].format(**values)
+    table = _cell_catalogue if _cells else catalogue
+    return table(lang or current_lang())[key].format(**values)
+
+
+_cells = False
+
+
+@cache
+def _cell_catalogue(lang: Lang) -> dict[str, str]:
+    """The catalogue with each `cell.KEY` standing in for KEY (see `cell_words`)."""
+    table = catalogue(lang)
+    return {**table, **{k[5:]: v for k, v in table.items() if k.startswith("cell.")}}
+
+
+@contextmanager
+def cell_words() -> Iterator[None]:
+    """Speak to a clerk filling in a register: where a message has a `cell.` variant, say what
+    to type in the cell (`type the code as text: 0601`), not how to write a YAML file (`quote
+    codes`, `write land_area_m2: …`). Register rows are validated inside this."""
+    global _cells
+    previous, _cells = _cells, True
+    try:
+        yield
+    finally:
+        _cells = previous
 
 
 def pick(label: Any, lang: Lang | None = None) -> str:

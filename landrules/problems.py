@@ -17,13 +17,18 @@ class Problem:
     field: str = ""
     hint: str = ""
     severity: str = "error"
+    parcel: str = ""  # the register row's parcel code (宗地号), when the row gave one
+    found: str = ""  # the refused cell as written: a grouped error's samples (not serialised)
 
     def render(self) -> str:
-        """`path:line:col: error[code] field: message`, then an indented hint line if any."""
+        """`path:line:col: error[code] (parcel 0601) field: message`, then an indented hint line
+        if any: the location stays first, where editors and CI logs look for it."""
         from landrules.i18n import t
 
         where = f"{self.path}:{self.line}:{self.col}"
         head = f"{where}: {t(f'severity.{self.severity}')}[{self.code}] "
+        if self.parcel:
+            head += t("problem.parcel", code=self.parcel)
         head += (
             t("problem.field", field=self.field, message=self.message)
             if self.field
@@ -41,6 +46,7 @@ class Problem:
             "field": self.field,
             "message": self.message,
             "hint": self.hint,
+            **({"parcel": self.parcel} if self.parcel else {}),
         }
 
 

@@ -126,15 +126,17 @@ def test_a_cell_in_a_mu_column_must_be_a_plain_number(tmp_path: Path) -> None:
     assert [r.ok for r in results] == [False, True, False, True, False]
     assert [(n.line, n.code) for n in notices] == [(5, "excel-format")]
     assert rendered(results[0]) == [
-        f"{path}:2:2: error[area] 用地面积（亩）: write the number only: the header gives the "
-        "unit (亩) (got '30亩'; the unit is 亩)"
+        f"{path}:2:2: error[area] (parcel G1) 用地面积（亩）: write the number only: the header "
+        "gives the unit (亩) (got '30亩'; the unit is 亩)"
     ]
     assert rendered(results[2]) == [
-        f"{path}:4:2: error[area] 用地面积（亩）: must not be negative (got '-5'; the unit is 亩)"
+        f"{path}:4:2: error[area] (parcel G3) 用地面积（亩）: must not be negative "
+        "(got '-5'; the unit is 亩)"
     ]
     assert rendered(results[4]) == [
-        f"{path}:6:2: error[area] 用地面积（亩）: a comma is not allowed (got '1,50'; the unit is"
-        " 亩)\n    hint: write the number with '.' as the decimal point and no thousands separators"
+        f"{path}:6:2: error[area] (parcel G5) 用地面积（亩）: a comma is not allowed "
+        "(got '1,50'; the unit is 亩)\n    hint: write the number with '.' as the decimal point "
+        "and no thousands separators"
     ]
 
 
@@ -228,7 +230,9 @@ def test_a_bad_cell_is_an_error_for_its_row_only_at_file_line_column(tmp_path: P
     assert [i.line for i in items] == [2, 4, 5, 6]
     results = [check(i) for i in items]
     assert [r.ok for r in results] == [True, False, False, True]
-    assert rendered(results[1])[0].startswith(f"{path}:4:2: error[value_error] 用地面积: must not")
+    assert rendered(results[1])[0].startswith(
+        f"{path}:4:2: error[value_error] (parcel G2) 用地面积: must not"
+    )
     assert (
         rendered(results[2])[0].startswith(f"{path}:5:4: error[")
         and "土地用途代码:" in (rendered(results[2])[0])
@@ -239,8 +243,11 @@ def test_the_command_line_reports_row_errors_and_checks_the_other_rows(tmp_path:
     path = write_csv(tmp_path / "r.csv", APPLIES_HEADER + APPLIES_ROW + "G2,-5" + "," * 13 + "\n")
     result = invoke_cli(["check", str(path)], cwd=tmp_path)
     assert result.exit_code == 3, result.describe()
-    assert f"{path}:2: P1 applies" in result.stdout
-    assert f"{path}:3:2: error[value_error] 用地面积: must not be negative" in result.stderr
+    assert f"{path}:2 (parcel G1): P1 applies" in result.stdout
+    assert (
+        f"{path}:3:2: error[value_error] (parcel G2) 用地面积: must not be negative"
+        in result.stderr
+    )
     assert "2 parcels (1 input error)" in result.stdout
 
 
@@ -579,7 +586,9 @@ def test_a_json_error_names_the_key_as_the_column(tmp_path: Path) -> None:
     path = tmp_path / "r.jsonl"
     path.write_text('{"parcel.code": "G1", "用地面积": "-5"}\n', encoding="utf-8")
     (item,), _ = read(path)
-    assert rendered(check(item))[0].startswith(f"{path}:1:2: error[value_error] 用地面积: must not")
+    assert rendered(check(item))[0].startswith(
+        f"{path}:1:2: error[value_error] (parcel G1) 用地面积: must not"
+    )
 
 
 # --- GeoJSON -------------------------------------------------------------------------------------

@@ -179,8 +179,9 @@ def test_a_register_row_with_errors_stays_in_the_markdown_table_marked(
     result = run_cli(["report", str(register), "-o", str(out), "--lang", "zh"])
     assert result.exit_code == 3, result.describe()
     text = out.read_text(encoding="utf-8")
-    assert f"| {register}:2 | 甲厂 | **输入错误** |" in text
-    assert f"| {register}:3 | 乙厂 |" in text
+    assert f"| {register}:2 | A1 | 甲厂 | **输入错误** |" in text  # the code beside file:row
+    assert f"| {register}:3 | A2 | 乙厂 |" in text
+    assert f"`{register}:2:3: 错误[value_error] （宗地号 A1）用地面积：" in text
 
 
 def test_the_area_total_adds_the_exact_areas_where_the_waiver_applies_and_rounds_once(

@@ -137,7 +137,11 @@ def _records(register: Path) -> tuple[dict[str, dict[str, Any]], str]:
     result = invoke_cli(["check", str(register), "--format", "jsonl", "--as-of", "2019-06-01"])
     assert result.exit_code == 3, result.describe()  # rows A15-A17 are input errors
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
-    by_code = {r["parcel"]["code"]: r for r in records if r.get("parcel", {}).get("code")}
+    by_code = {  # verdicts only: an error record names its parcel too (issue 13 point 9)
+        r["parcel"]["code"]: r
+        for r in records
+        if r.get("parcel", {}).get("code") and "provisions" in r
+    }
     return by_code, result.stderr + result.stdout
 
 
@@ -188,7 +192,7 @@ def test_a_cell_that_cannot_be_read_is_an_error_at_its_cell_showing_the_accepted
     line = 1 + [r[0] for r in ROWS].index("A16") + 1
     inverted = output[output.index(f"{name}:{line}:{col}:") :]
     assert "inverted" in inverted.splitlines()[0], inverted
-    assert "hint: write 1.2-2.0" in inverted.splitlines()[1], inverted
+    assert "hint: type 1.2-2.0" in inverted.splitlines()[1], inverted
     line = 1 + [r[0] for r in ROWS].index("A17") + 1
     green = next(x for x in output.splitlines() if x.startswith(f"{name}:{line}:"))
     assert f":{COL['绿地率']}:" in green and "绿地率" in green and "≤55%" in green, green
@@ -484,5 +488,5 @@ def test_a_register_row_whose_requirement_disagrees_is_an_error_at_the_requireme
     assert result.exit_code == 3, result.describe()
     errors = [x for x in (result.stderr + result.stdout).splitlines() if "error[" in x]
     assert len(errors) == 1, result.describe()  # A2 agrees: accepted
-    assert errors[0].startswith(f"{path}:2:3: error[value_error] 容积率: "), errors
-    assert "plot_ratio_requirement ≥1.2 and plot_ratio_indicator 1.5 disagree" in errors[0]
+    assert errors[0].startswith(f"{path}:2:3: error[value_error] (parcel A1) 容积率: "), errors
+    assert "requirement ≥1.2 (容积率) and the indicator 1.5 (容积率控制指标) disagree" in errors[0]

@@ -224,7 +224,7 @@ def test_a_register_row_with_an_implausible_area_is_warned_not_refused(tmp_path:
     assert result.exit_code == 0, result.describe()
     warnings = [line for line in result.stderr.splitlines() if "warning[" in line]
     assert len(warnings) == 1, result.describe()
-    assert warnings[0].startswith("r.csv:2:0: warning[implausible] parcel.land_area: ")
+    assert warnings[0].startswith("r.csv:2:0: warning[implausible] (parcel G1) parcel.land_area: ")
     assert "(0 input errors)" in result.stdout + result.stderr, result.describe()
     # from worker processes too, as a user runs it
     env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LANGUAGE")}

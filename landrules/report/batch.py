@@ -53,7 +53,13 @@ def render_line(result: Result) -> str:
     outcomes = " · ".join(
         t("line.outcome", id=p, outcome=t(f"outcome.{o}")) for p, o in result.outcomes.items()
     )
-    return t("line.parcel", source=result.item.label, outcomes=outcomes) + "\n"
+    return t("line.parcel", source=shown_label(result), outcomes=outcomes) + "\n"
+
+
+def shown_label(result: Result) -> str:
+    """`file:row`, with the parcel code beside it when the parcel or row gave one."""
+    label = result.item.label
+    return t("line.where_code", where=label, code=result.code) if result.code else label
 
 
 def render_record(result: Result) -> str:
@@ -61,7 +67,10 @@ def render_record(result: Result) -> str:
     if result.ok and result.verdict is not None:
         return json.dumps(result.verdict, ensure_ascii=False)
     errors = [p.to_dict() for p in result.problems]
-    return json.dumps({"source": result.item.label, "errors": errors}, ensure_ascii=False)
+    record: dict[str, Any] = {"source": result.item.label, "errors": errors}
+    if result.code:  # as a verdict record names its parcel
+        record["parcel"] = {"code": result.code}
+    return json.dumps(record, ensure_ascii=False)
 
 
 RENDERERS = {"text": render_line, "json": render_record, "jsonl": render_record}

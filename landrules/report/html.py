@@ -112,9 +112,11 @@ def _identity(entry: Entry) -> tuple[str, str]:
         identity = entry.verdict.parcel.parcel
         return (identity.code or "", identity.name or "") if identity is not None else ("", "")
     parcel = entry.data.get("parcel") if isinstance(entry.data, dict) else None
+    stamped = next((p.parcel for p in entry.problems if p.parcel), "")  # landrules.rowid
     if not isinstance(parcel, dict):
-        return "", ""
-    return str(parcel.get("code") or ""), str(parcel.get("name") or "")
+        return stamped, ""
+    code = parcel.get("code")
+    return str(code if isinstance(code, str) and code else stamped), str(parcel.get("name") or "")
 
 
 # --- the office's questions -------------------------------------------------------------------

@@ -61,24 +61,20 @@ def render_markdown(report: Report) -> str:
         "",
         f"## {t('report.parcels', lang)}",
         "",
-        f"| {t('report.col.source', lang)} | {t('report.col.name', lang)} | "
-        + " | ".join(provisions)
-        + " |",
-        "|---|---|" + "---|" * len(provisions),
+        f"| {t('report.col.source', lang)} | {t('report.col.code', lang)} | "
+        f"{t('report.col.name', lang)} | " + " | ".join(provisions) + " |",
+        "|---|---|---|" + "---|" * len(provisions),
     ]
     for entry in report.entries:
+        code, name = _identity(entry)  # the code beside file:row: what a clerk searches for
+        head = f"| {_cell(entry.label)} | {_cell(code)} | {_cell(name)} | "
         if entry.verdict is None:  # marked in its place, not dropped; the errors are listed below
-            code, name = _identity(entry)
             cells = [f"**{word('error', lang)}**", *([""] * (len(provisions) - 1))]
-            lines.append(
-                f"| {_cell(entry.label)} | {_cell(name or code)} | " + " | ".join(cells) + " |"
-            )
+            lines.append(head + " | ".join(cells) + " |")
             continue
-        identity = entry.verdict.parcel.parcel
-        name = (identity.name or identity.code or "") if identity is not None else ""
         by_id = {pv.provision.id: pv.outcome.value for pv in entry.verdict.provisions}
         cells = [outcome_text(by_id[p], lang) if p in by_id else "" for p in provisions]
-        lines.append(f"| {_cell(entry.label)} | {_cell(name)} | " + " | ".join(cells) + " |")
+        lines.append(head + " | ".join(cells) + " |")
     errors = [p for e in report.entries for p in e.problems]
     if errors:
         lines += ["", f"## {t('report.errors', lang)}", ""]
@@ -87,7 +83,9 @@ def render_markdown(report: Report) -> str:
     for entry in report.entries:
         if entry.verdict is None:
             continue
-        lines += ["", f"### {entry.label}"]
+        code = _identity(entry)[0]
+        shown = t("line.where_code", lang, where=entry.label, code=code) if code else entry.label
+        lines += ["", f"### {shown}"]
         for pv in entry.verdict.provisions:
             p = pv.provision
             caveat = t("tree.caveat", lang, text=getattr(pv.caveat, lang)) if pv.caveat else ""
