@@ -70,6 +70,7 @@ class Format(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     geojson = "geojson"
+    gpkg = "gpkg"  # a GeoPackage layer (landrules/report/layer.py); needs --output
     github = "github"
     junit = "junit"
     sarif = "sarif"
@@ -469,7 +470,11 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
         header_row=options.header_row,
     )
     tabular: dict[str, Any] = {}
-    if options.output_format in (Format.csv, Format.geojson):
+    if fmt == "gpkg" and options.output is None:  # issue 13: a layer is a file, never stdout
+        from landrules.i18n import t
+
+        raise _fail(f"landrules: {t('layer.needs_output', format=fmt)}", ExitCode.USAGE)
+    if options.output_format in (Format.csv, Format.geojson, Format.gpkg):
         from landrules.registers import MixedInputsError
         from landrules.report.tabular import writer_options
 
@@ -489,11 +494,21 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
     newline = "" if options.output_format is Format.csv else None
     encoding = "utf-8-sig" if options.output_format is Format.csv else "utf-8"
     data = _DATA.get(options.output_format)
-    with atomic_output(options.output, encoding=encoding, newline=newline, data=data) as out:
-        if fmt in ("github", "junit", "sarif"):
+    if fmt == "gpkg":  # GDAL writes the file: a temporary path, renamed when complete
+        from landrules.report.layer import layer_output
+
+        output: Any = layer_output(options.output)  # type: ignore[arg-type]
+    else:
+        output = atomic_output(options.output, encoding=encoding, newline=newline, data=data)
+    with output as out:
+        if fmt == "gpkg":
+            from landrules.report.layer import LayerWriter
+
+            writer: Any = LayerWriter(out, sys.stderr, **tabular)
+        elif fmt in ("github", "junit", "sarif"):
             from landrules.report.checkci import CiWriter
 
-            writer: Any = CiWriter(fmt, out, frozenset(f.value for f in options.fail_on))
+            writer = CiWriter(fmt, out, frozenset(f.value for f in options.fail_on))
         else:
             writer = make_writer(fmt, out, sys.stderr, detail=options.detail, **tabular)
         writer.start(pack_data(pack))
@@ -543,7 +558,7 @@ def _record(fmt: str, detail: bool) -> str:
         return "outcomes"
     if fmt in ("json", "jsonl"):
         return "full" if detail else "brief"
-    return "brief" if fmt in ("csv", "geojson") else "full"
+    return "brief" if fmt in ("csv", "geojson", "gpkg") else "full"
 
 
 def main() -> None:

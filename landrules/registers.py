@@ -790,6 +790,7 @@ def iter_register(
         ".jsonl": _iter_jsonl,
         ".ndjson": _iter_jsonl,
         ".geojson": _iter_geojson,
+        **_layer_readers(),
     }
     reader = readers.get(path.suffix.lower())
     if reader is None:
@@ -801,6 +802,13 @@ def iter_register(
         yield from reader(path, encoding or loaded.encoding, loaded, notices or _stderr, caps)
     except OSError as e:
         yield _failed(source, 0, 0, "unreadable", t("yaml.unreadable", reason=e.strerror or e))
+
+
+def _layer_readers() -> dict[str, Reader]:
+    """Shapefiles and GeoPackages (landrules/readers/layer.py, which imports pyogrio lazily)."""
+    from landrules.readers.layer import LAYER_SUFFIXES, iter_layer
+
+    return dict.fromkeys(LAYER_SUFFIXES, iter_layer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -2015,7 +2023,9 @@ def _iter_geojson(
                         yield Item(source, n, problems=problems)
                         continue
                     geometry = _plain(value.get("geometry"))
-                    yield keys.item(n, flat, _plain(props), geometry)
+                    item = keys.item(n, flat, _plain(props), geometry)
+                    item.fid = _plain(value.get("id"))  # the feature's id, joined back on
+                    yield item
         except _JsonError as e:
             after = f" (after feature {n})" if n else ""
             message = f"{e.message}{after}; the rest of the file is not read"

@@ -149,8 +149,10 @@ class CsvWriter:
         pack: Any = None,
         columns: Sequence[str] | None = None,
         bom: bool = True,
+        fid: bool = False,
     ) -> None:
         self.out, self.err, self.bom = out, err, bom
+        self.fid = fid  # issue 13: layers' fids and GeoJSON ids in `landrules.fid`
         self.provisions = ProvisionColumns.of_pack(pack) if pack is not None else None
         self.columns = _input_columns(columns) if columns is not None else None
         self.writer = csv.writer(out, lineterminator="\r\n")
@@ -182,7 +184,7 @@ class CsvWriter:
                 names.append(f"landrules.{p.id}.{p.quantity}")
                 names.append(f"landrules.{p.id}.{p.quantity}_if_it_applies")
             names.append(f"landrules.{p.id}.missing")
-        names += ["landrules.source", "landrules.errors"]
+        names += ["landrules.source", *(["landrules.fid"] if self.fid else []), "landrules.errors"]
         if self.bom and _needs_bom(self.out):
             self.out.write(BOM)
         self.writer.writerow(names)
@@ -210,7 +212,10 @@ class CsvWriter:
                 row.append(_cell(_quantity(found)) if found else "")
                 row.append(_cell(_quantity(found, if_it_applies=True)) if found else "")
             row.append(";".join(found["missing_facts"]) if found else "")
-        row += [result.item.label, _errors(result) if not result.ok else ""]
+        row.append(result.item.label)
+        if self.fid:
+            row.append(_cell(result.item.fid))
+        row.append(_errors(result) if not result.ok else "")
         self.writer.writerow(row)
 
     def finish(self, summary: Summary) -> None:
@@ -279,9 +284,11 @@ class GeoJsonWriter:
                 )
             properties[f"{key}_missing"] = ";".join(p["missing_facts"])
         properties["landrules_errors"] = _errors(result) if not result.ok else None
-        geometry = json.dumps(result.item.geometry, ensure_ascii=False)
+        geometry = json.dumps(result.item.geometry, ensure_ascii=False, default=_wkb_geometry)
         props = _json(properties)
-        feature = f'{{"type": "Feature", "geometry": {geometry}, "properties": {props}}}'
+        fid = result.item.fid  # the input's feature id or layer fid: a result joins back
+        head = f'"id": {json.dumps(fid, ensure_ascii=False)}, ' if fid is not None else ""
+        feature = f'{{"type": "Feature", {head}"geometry": {geometry}, "properties": {props}}}'
         self.out.write(("" if self.first else ",\n") + feature)
         self.first = False
 
@@ -289,6 +296,15 @@ class GeoJsonWriter:
         self.out.write("\n]}\n")
         if self.err is not None:
             self.err.write(summary.line() + "\n")
+
+
+def _wkb_geometry(value: Any) -> Any:
+    """A layer's WKB geometry (Shapefile, GeoPackage input) as GeoJSON, for `json.dumps`."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        from landrules.geometry import wkb_to_geojson
+
+        return wkb_to_geojson(bytes(value))
+    raise TypeError(f"not a geometry: {type(value).__name__}")
 
 
 def writer_options(
@@ -308,6 +324,7 @@ def writer_options(
     (csv) or one coordinate system (geojson). JSON Lines and GeoJSON inputs are read once more
     for their keys when the output is csv.
     """
+    from landrules.batch import expand_paths
     from landrules.registers import geojson_members, tabular_columns
 
     if fmt == "csv":
@@ -319,16 +336,48 @@ def writer_options(
             limits=limits,
             header_row=header_row,
         )
-        return {"pack": pack, "columns": columns}
+        from landrules.readers.layer import LAYER_SUFFIXES
+
+        kinds = (*LAYER_SUFFIXES, ".geojson")
+        fid = any(p.suffix.lower() in kinds for p in expand_paths(paths, exclude))
+        return {"pack": pack, "columns": columns, "fid": fid}
     if fmt == "geojson":
-        return {"members": geojson_members(paths, exclude=exclude, encoding=encoding)}
+        members = geojson_members(paths, exclude=exclude, encoding=encoding)
+        from landrules.readers.layer import LAYER_SUFFIXES
+
+        if not members and any(
+            p.suffix.lower() in LAYER_SUFFIXES for p in expand_paths(paths, exclude)
+        ):  # issue 13: a Shapefile's or GeoPackage's CRS goes with its features
+            from landrules.report.layer import geojson_crs_member, layer_schema
+
+            schema = layer_schema(paths, exclude=exclude, encoding=encoding, mapping=mapping)
+            members = geojson_crs_member(schema)
+        return {"members": members}
+    if fmt == "gpkg":  # issue 13: the GeoPackage result layer (landrules/report/layer.py)
+        from landrules.report.layer import layer_schema
+
+        schema = layer_schema(
+            paths,
+            exclude=exclude,
+            encoding=encoding,
+            mapping=mapping,
+            limits=limits,
+            header_row=header_row,
+        )
+        return {"pack": pack, "schema": schema}
     return {}
 
 
 def make_writer(fmt: str, out: IO[str], err: IO[str], **options: Any) -> CsvWriter | GeoJsonWriter:
     """`csv` or `geojson`; options: pack= and columns= (csv), members= (geojson)."""
     if fmt == "csv":
-        return CsvWriter(out, err, pack=options.get("pack"), columns=options.get("columns"))
+        return CsvWriter(
+            out,
+            err,
+            pack=options.get("pack"),
+            columns=options.get("columns"),
+            fid=options.get("fid", False),
+        )
     if fmt == "geojson":
         return GeoJsonWriter(out, err, members=options.get("members"))
     raise ValueError(f"unknown output format {fmt!r}")

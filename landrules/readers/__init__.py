@@ -1,0 +1,1 @@
+"""Register readers, one module per input format, each yielding located rows or Items."""
