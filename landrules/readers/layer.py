@@ -15,6 +15,7 @@ a notice; `--encoding` (or the mapping's `encoding:`) is used as given, without 
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -235,10 +236,13 @@ def iter_layer(
                 return_fids=True,
                 datetime_as_string=True,
             )
-            if not len(fids):
-                return
             values = [c.tolist() for c in columns]
             fid_list = fids.tolist()
+            shapes = list(geometries) if geometries is not None else None
+            del fids, geometries, columns
+            gc.collect(0)  # pyogrio's result is in a reference cycle: freed now, memory stays flat
+            if not fid_list:
+                return
             for i, fid in enumerate(fid_list):
                 line = done + i + 1
                 cells = [_plain(v[i]) for v in values]
@@ -251,7 +255,7 @@ def iter_layer(
                             except UnicodeDecodeError:
                                 bad = bad or (col + 1)
                 current.line, current.fid = line, fid
-                current.geometry = geometries[i] if geometries is not None else None
+                current.geometry = shapes[i] if shapes is not None else None
                 current.typed = {f: _typed(c) for f, c in zip(fields, cells, strict=True)}
                 if bad:
                     message = t("layer.bad_text", codec=codec)
