@@ -71,6 +71,7 @@ class Format(str, Enum):
     csv = "csv"
     geojson = "geojson"
     xlsx = "xlsx"
+    gpkg = "gpkg"  # a GeoPackage layer (landrules/report/layer.py); needs --output
     github = "github"
     junit = "junit"
     sarif = "sarif"
@@ -486,7 +487,11 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
         header_row=options.header_row,
     )
     tabular: dict[str, Any] = {}
-    if options.output_format in (Format.csv, Format.geojson, Format.xlsx):
+    if fmt == "gpkg" and options.output is None:  # issue 13: a layer is a file, never stdout
+        from landrules.i18n import t
+
+        raise _fail(f"landrules: {t('layer.needs_output', format=fmt)}", ExitCode.USAGE)
+    if options.output_format in (Format.csv, Format.geojson, Format.xlsx, Format.gpkg):
         from landrules.report.columns import MixedInputsError
         from landrules.report.tabular import Naming, writer_options
 
@@ -503,26 +508,36 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
             )
         except MixedInputsError as err:
             raise _fail(f"landrules: {err}", ExitCode.USAGE) from None  # message: report/columns.py
-        # A workbook is for the official: their language, even from the locale. CSV and GeoJSON
-        # are read by programs too, so their columns change language only when one was chosen.
-        machine = options.output_format is not Format.xlsx and not options.lang_chosen
-        tabular["naming"] = Naming("en", options.codes) if machine else Naming.chosen(options.codes)
+        if fmt != "gpkg":  # a layer's added fields keep their machine names (landrules_*)
+            # A workbook is for the official: their language, even from the locale. CSV and
+            # GeoJSON are read by programs too: their columns change language only when chosen.
+            machine = options.output_format is not Format.xlsx and not options.lang_chosen
+            naming = Naming("en", options.codes) if machine else Naming.chosen(options.codes)
+            tabular["naming"] = naming
     if options.output_format is Format.xlsx:  # a zip the writer writes itself, by name
         from landrules.outputs import atomic_file
 
         assert options.output is not None
         tabular["shown"] = options.output
         opened: Any = atomic_file(options.output)
+    elif fmt == "gpkg":  # GDAL writes the file: a temporary path, renamed when complete
+        from landrules.report.layer import layer_output
+
+        opened = layer_output(options.output)  # type: ignore[arg-type]
     else:
         newline = "" if options.output_format is Format.csv else None
         encoding = "utf-8-sig" if options.output_format is Format.csv else "utf-8"
         data = _DATA.get(options.output_format)
         opened = atomic_output(options.output, encoding=encoding, newline=newline, data=data)
     with opened as out:
-        if fmt in ("github", "junit", "sarif"):
+        if fmt == "gpkg":
+            from landrules.report.layer import LayerWriter
+
+            writer: Any = LayerWriter(out, sys.stderr, **tabular)
+        elif fmt in ("github", "junit", "sarif"):
             from landrules.report.checkci import CiWriter
 
-            writer: Any = CiWriter(fmt, out, frozenset(f.value for f in options.fail_on))
+            writer = CiWriter(fmt, out, frozenset(f.value for f in options.fail_on))
         else:
             writer = make_writer(fmt, out, sys.stderr, detail=options.detail, **tabular)
         writer.start(pack_data(pack))
@@ -574,7 +589,7 @@ def _record(fmt: str, detail: bool) -> str:
         return "outcomes"
     if fmt in ("json", "jsonl"):
         return "full" if detail else "brief"
-    return "brief" if fmt in ("csv", "geojson", "xlsx") else "full"
+    return "brief" if fmt in ("csv", "geojson", "xlsx", "gpkg") else "full"
 
 
 def main() -> None:

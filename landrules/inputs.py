@@ -6,7 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 YAML_SUFFIXES = (".yaml", ".yml")
-REGISTER_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson", ".geojson")
+REGISTER_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".xlsx",
+    ".jsonl",
+    ".ndjson",
+    ".geojson",
+    ".shp",
+    ".dbf",
+    ".gpkg",
+)
 """Read as registers when given by name; in a folder only YAML files are read, so a folder of
 parcel files never starts reading its notes (`*.txt`) as registers (docs/parcel-format.md §10)."""
 

@@ -25,6 +25,7 @@ class Item:
     raw: dict[str, Any] | None = None
     geometry: Any = None
     problems: list[Problem] = field(default_factory=list)
+    fid: Any = None  # a layer's feature id or a GeoJSON feature's `id`: joins a result back
 
     @property
     def label(self) -> str:

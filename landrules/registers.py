@@ -101,6 +101,8 @@ def iter_register(
             yield from fmt.items(path, codec, loaded, emit, caps)
             return
         assert fmt.rows is not None  # a Format has one or the other
+        if fmt.fixed_header:
+            loaded = replace(loaded, header_row=1, auto_header=False)
         rows = fmt.rows(path, codec, loaded, emit, caps)
         try:
             yield from rows_to_items(

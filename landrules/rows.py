@@ -448,7 +448,7 @@ def rows_to_items(
                     continue
                 if titles:
                     emit(_titles_notice(source, titles, line))
-                if _may_have_two_levels(heads, loaded):
+                if loaded.auto_header and _may_have_two_levels(heads, loaded):
                     pending = (line, heads)  # the next row may be the header's second level
                     continue
                 header_line, header, combined = line, heads, None

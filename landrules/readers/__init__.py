@@ -11,6 +11,8 @@ called as `read(path, encoding, mapping, notices, limits)` and is one of two kin
   title, totals and blank rows, Excel's display formats. A format whose rows carry more than
   cells (a GIS layer's feature id, a geometry) sets `extras=True` and yields
   `(line, cells, extras)` triples, `extras` being a mapping of `Item` field → value (or None).
+  `fixed_header=True` says the first row is the header, one row, with nothing above it (a
+  layer's field names), so no title rows or second header level are looked for.
   `text_cells=True` says every cell is already a str, lines are physical lines (a cell's line
   breaks count) and the reader checked the cell limits itself (CSV).
 - `items` (records: JSON Lines, GeoJSON): yields finished `Item`s, one per record.
@@ -48,6 +50,7 @@ TABLE = (
     "landrules.readers.xlsx:XLSX",
     "landrules.readers.jsonl:JSONL",
     "landrules.readers.geojson:GEOJSON",
+    "landrules.readers.layer:LAYER",
 )
 """Every format, `module:record`, in the order their suffixes are listed to a user."""
 
@@ -70,6 +73,7 @@ class Format:
     items: Callable[..., Iterator[Item]] | None = None
     text_cells: bool = False
     extras: bool = False
+    fixed_header: bool = False  # the first row is the header (a layer's field names): no titles
 
     def __post_init__(self) -> None:
         if (self.rows is None) == (self.items is None):

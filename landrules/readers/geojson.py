@@ -212,7 +212,9 @@ def read_geojson(
                         yield Item(source, n, problems=problems)
                         continue
                     geometry = _plain(value.get("geometry"))
-                    yield keys.item(n, flat, _plain(props), geometry)
+                    item = keys.item(n, flat, _plain(props), geometry)
+                    item.fid = _plain(value.get("id"))  # the feature's id, joined back on
+                    yield item
         except _JsonError as e:
             after = f" (after feature {n})" if n else ""
             message = f"{e.message}{after}; the rest of the file is not read"

@@ -236,9 +236,11 @@ class CsvWriter:
         columns: Sequence[str] | None = None,
         bom: bool = True,
         naming: Naming | None = None,
+        fid: bool = False,
     ) -> None:
         self.out, self.err, self.bom = out, err, bom
         self.naming = naming or Naming.chosen()
+        self.fid = fid  # issue 13: layers' fids and GeoJSON ids in `landrules.fid`
         self.provisions = ProvisionColumns.of_pack(pack) if pack is not None else None
         self.columns = _input_columns(columns) if columns is not None else None
         self.writer = csv.writer(out, lineterminator="\r\n")
@@ -263,6 +265,8 @@ class CsvWriter:
     def _header(self) -> None:
         assert self.columns is not None and self.provisions is not None
         names = [*self.columns, *self.naming.heads(self.provisions)]
+        if self.fid:
+            names.insert(len(names) - 1, self.naming.head("fid"))  # before the errors
         if self.bom and _needs_bom(self.out):
             self.out.write(BOM)
         self.writer.writerow(names)
@@ -282,6 +286,8 @@ class CsvWriter:
             )
         row = [_cell(raw.get(c)) for c in self.columns]
         row += verdict_cells(result, self.provisions, self.naming)
+        if self.fid:
+            row.insert(len(row) - 1, _cell(result.item.fid))
         self.writer.writerow(row)
 
     def finish(self, summary: Summary) -> None:
@@ -375,9 +381,11 @@ class GeoJsonWriter:
                 p["missing_facts"], result.item.columns
             )
         properties[name("errors")] = _errors(result) if not result.ok else None
-        geometry = json.dumps(result.item.geometry, ensure_ascii=False)
+        geometry = json.dumps(result.item.geometry, ensure_ascii=False, default=_wkb_geometry)
         props = _json(properties)
-        feature = f'{{"type": "Feature", "geometry": {geometry}, "properties": {props}}}'
+        fid = result.item.fid  # the input's feature id or layer fid: a result joins back
+        head = f'"id": {json.dumps(fid, ensure_ascii=False)}, ' if fid is not None else ""
+        feature = f'{{"type": "Feature", {head}"geometry": {geometry}, "properties": {props}}}'
         self.out.write(("" if self.first else ",\n") + feature)
         self.first = False
 
@@ -391,6 +399,15 @@ class GeoJsonWriter:
         self.out.write("\n]}\n")
         if self.err is not None:
             self.err.write(summary.line() + "\n")
+
+
+def _wkb_geometry(value: Any) -> Any:
+    """A layer's WKB geometry (Shapefile, GeoPackage input) as GeoJSON, for `json.dumps`."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        from landrules.geometry import wkb_to_geojson
+
+        return wkb_to_geojson(bytes(value))
+    raise TypeError(f"not a geometry: {type(value).__name__}")
 
 
 def writer_options(
@@ -410,6 +427,7 @@ def writer_options(
     (csv) or one coordinate system (geojson). JSON Lines and GeoJSON inputs are read once more
     for their keys when the output is csv.
     """
+    from landrules.paths import expand_paths
     from landrules.report.columns import geojson_members, tabular_columns
 
     if fmt in ("csv", "xlsx"):
@@ -421,9 +439,35 @@ def writer_options(
             limits=limits,
             header_row=header_row,
         )
-        return {"pack": pack, "columns": columns}
+        from landrules.readers.layer import LAYER_SUFFIXES
+
+        kinds = (*LAYER_SUFFIXES, ".geojson")
+        fid = any(p.suffix.lower() in kinds for p in expand_paths(paths, exclude))
+        return {"pack": pack, "columns": columns, "fid": fid}
     if fmt == "geojson":
-        return {"members": geojson_members(paths, exclude=exclude, encoding=encoding)}
+        members = geojson_members(paths, exclude=exclude, encoding=encoding)
+        from landrules.readers.layer import LAYER_SUFFIXES
+
+        if not members and any(
+            p.suffix.lower() in LAYER_SUFFIXES for p in expand_paths(paths, exclude)
+        ):  # issue 13: a Shapefile's or GeoPackage's CRS goes with its features
+            from landrules.report.layer import geojson_crs_member, layer_schema
+
+            schema = layer_schema(paths, exclude=exclude, encoding=encoding, mapping=mapping)
+            members = geojson_crs_member(schema)
+        return {"members": members}
+    if fmt == "gpkg":  # issue 13: the GeoPackage result layer (landrules/report/layer.py)
+        from landrules.report.layer import layer_schema
+
+        schema = layer_schema(
+            paths,
+            exclude=exclude,
+            encoding=encoding,
+            mapping=mapping,
+            limits=limits,
+            header_row=header_row,
+        )
+        return {"pack": pack, "schema": schema}
     return {}
 
 
@@ -445,11 +489,17 @@ def make_writer(
             pack=options.get("pack"),
             columns=options.get("columns"),
             naming=naming,
+            fid=options.get("fid", False),
         )
     assert not isinstance(out, Path)
     if fmt == "csv":
         return CsvWriter(
-            out, err, pack=options.get("pack"), columns=options.get("columns"), naming=naming
+            out,
+            err,
+            pack=options.get("pack"),
+            columns=options.get("columns"),
+            naming=naming,
+            fid=options.get("fid", False),
         )
     if fmt == "geojson":
         return GeoJsonWriter(out, err, members=options.get("members"), naming=naming)

@@ -56,8 +56,10 @@ class XlsxWriter:
         pack: Any = None,
         columns: Sequence[str] | None = None,
         naming: Naming | None = None,
+        fid: bool = False,
     ) -> None:
         self.target, self.err = target, err
+        self.fid = fid  # a layer's fid or a GeoJSON id, before the errors: joins a row back
         self.shown = shown if shown is not None else target
         self.naming = naming or Naming.chosen()
         self.provisions = ProvisionColumns.of_pack(pack) if pack is not None else None
@@ -133,6 +135,8 @@ class XlsxWriter:
         if self.provisions is None:
             self.provisions = []
         heads = [*self.columns, *self.naming.heads(self.provisions)]
+        if self.fid:
+            heads.insert(len(heads) - 1, self.naming.head("fid"))
         self.width = len(heads)
         self.numbers = frozenset(
             i for i, h in enumerate(heads) if i >= len(self.columns) and _quantity_head(h)
@@ -171,7 +175,11 @@ class XlsxWriter:
         assert self.columns is not None and self.provisions is not None
         raw = result.item.raw or {}
         cells: list[Any] = [_input_value(raw.get(c)) for c in self.columns]
-        for i, text in enumerate(verdict_cells(result, self.provisions, self.naming)):
+        verdict = verdict_cells(result, self.provisions, self.naming)
+        if self.fid:
+            fid = result.item.fid
+            verdict.insert(len(verdict) - 1, "" if fid is None else str(fid))
+        for i, text in enumerate(verdict):
             at = len(self.columns) + i
             cells.append(_decimal(text) if at in self.numbers else text or None)
         return cells
