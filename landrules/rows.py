@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from landrules.cells import mark_typed
-from landrules.i18n import t
+from landrules.i18n import cell_words, t
 from landrules.inputs import (
     REGISTER_LIMIT_FLAGS,
     VERDICT_PREFIXES,
@@ -569,7 +569,8 @@ def rows_to_items(
                     node = child
                 node[leaf] = final
             else:
-                row.cell(plan.target, text, plan.column.index, plan.column.header)
+                with cell_words():  # its refusals say what to type in the cell
+                    row.cell(plan.target, text, plan.column.index, plan.column.header)
         item = Item(
             source,
             line,
