@@ -151,6 +151,10 @@ def check(
         Optional[int],  # noqa: UP045
         typer.Option("--header-row", min=1, help=help_text("help.check.header_row")),
     ] = None,
+    sheet: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--sheet", help=help_text("help.check.sheet")),
+    ] = None,
     fail_on: Annotated[
         Optional[list[FailOn]],  # noqa: UP045
         typer.Option("--fail-on", help=help_text("help.check.fail_on")),
@@ -296,6 +300,7 @@ def _check(args: dict[str, Any]) -> None:
         as_of=as_of.date() if as_of is not None else None,
         brief=args["brief"],
         header_row=args["header_row"],
+        sheet=args["sheet"],
         register_limits=RegisterLimits(  # a register row is a record: the same three caps
             max_record_bytes=max_bytes,
             max_cells=max_nodes,
@@ -344,6 +349,7 @@ class CheckOptions:
     brief: bool = False  # one parcel: only the summary lines, not the tree
     register_limits: Any = None  # inputs.RegisterLimits: caps on register rows and workbooks
     header_row: int | None = None  # --header-row: the registers' header row, no title search
+    sheet: str | None = None  # --sheet: the workbook sheet to read
 
     @property
     def stdin(self) -> bool:
@@ -467,6 +473,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
         mapping=options.mapping,
         register_limits=options.register_limits,
         header_row=options.header_row,
+        sheet=options.sheet,
     )
     tabular: dict[str, Any] = {}
     if options.output_format in (Format.csv, Format.geojson):
@@ -483,6 +490,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
                 mapping=options.mapping,
                 limits=options.register_limits,
                 header_row=options.header_row,
+                sheet=options.sheet,
             )
         except MixedInputsError as err:
             raise _fail(f"landrules: {err}", ExitCode.USAGE) from None  # message: registers.py

@@ -6,7 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 YAML_SUFFIXES = (".yaml", ".yml")
-REGISTER_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson", ".geojson")
+REGISTER_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".xlsx",
+    ".xls",
+    ".ods",
+    ".jsonl",
+    ".ndjson",
+    ".geojson",
+)
 """Read as registers when given by name; in a folder only YAML files are read, so a folder of
 parcel files never starts reading its notes (`*.txt`) as registers (docs/parcel-format.md §10)."""
 
@@ -27,7 +37,8 @@ class RegisterLimits:
     max_cell_chars: int = 100_000  # characters in one cell or JSON value
     max_unzipped: int = 2048 * MiB  # a workbook's parts, all inflated
     max_ratio: int = 100  # inflated ÷ stored size of a workbook part over 1 MiB
-    max_xlsx_part: int = 64 * MiB  # shared strings, styles and other parts read whole
+    max_xlsx_part: int = 64 * MiB  # shared strings, styles and other parts read whole; a .xls
+    max_sheet_whole: int = 32 * MiB  # an .xlsx sheet part calamine may hold whole; else streamed
 
 
 REGISTER_LIMITS = RegisterLimits()

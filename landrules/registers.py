@@ -27,7 +27,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Annotated, Any, Union, cast, get_args, get_origin
@@ -484,6 +484,8 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
+    if isinstance(value, timedelta):  # a duration cell ([h]:mm) in a workbook read by calamine
+        return str(value)
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -763,8 +765,11 @@ def iter_register(
     notices: Notices | None = None,
     limits: RegisterLimits | None = None,
     header_row: int | None = None,
+    sheet: str | None = None,
 ) -> Iterator[Item]:
     """Every row or feature of a register as an `Item`, in file order, one at a time.
+
+    `sheet` (--sheet) wins over the mapping's `sheet:` (workbooks only).
 
     `header_row` (--header-row) wins over the mapping's `header_row:`; with neither, title rows
     above the header are found and skipped by name (`_title_like`).
@@ -782,11 +787,15 @@ def iter_register(
         return
     if header_row is not None:
         loaded = replace(loaded, header_row=header_row, auto_header=False)
+    if sheet is not None:
+        loaded = replace(loaded, sheet=sheet)
     readers: dict[str, Reader] = {
         ".csv": _iter_csv,
         ".tsv": _iter_tsv,
         ".txt": _iter_tsv,
-        ".xlsx": _iter_xlsx,
+        ".xlsx": _workbook,  # issue 13: .xlsx, .xls, .ods through landrules/readers/workbook.py
+        ".xls": _workbook,
+        ".ods": _workbook,
         ".jsonl": _iter_jsonl,
         ".ndjson": _iter_jsonl,
         ".geojson": _iter_geojson,
@@ -801,6 +810,12 @@ def iter_register(
         yield from reader(path, encoding or loaded.encoding, loaded, notices or _stderr, caps)
     except OSError as e:
         yield _failed(source, 0, 0, "unreadable", t("yaml.unreadable", reason=e.strerror or e))
+
+
+def _workbook(*args: Any) -> Iterator[Item]:
+    from landrules.readers.workbook import iter_workbook
+
+    return iter_workbook(*args)
 
 
 @dataclass(frozen=True, slots=True)
@@ -932,15 +947,29 @@ def _rows_to_items(
                 row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
         edited: list[str] | None = None
         for at, kind, column in displays:  # before the cells are read: `13,333.30`, `2024/6/3`
-            if at >= count or (kind == "number" and "," not in texts[at]):
+            if at >= count:
                 continue
-            read = _read_display(kind, texts[at])
+            key = at
+            read: str | Problem | None
+            if kind == "date" and not text_cells and _is_number(cells[at]):
+                # a date typed into a General cell: Excel's day number (issue 13)
+                key, read = -1 - at, _serial_date(source, line, column, cast("float", cells[at]))
+            elif kind == "number" and "," not in texts[at]:
+                continue
+            else:
+                read = _read_display(kind, texts[at])
             if read is None:
                 continue
-            accepted = excel.get(at)
-            if accepted is None:
-                accepted = excel[at] = _Accepted(column, line, texts[at], read)
-            accepted.count += 1
+            if isinstance(read, Problem):  # refused at its cell, and not read again as a date
+                row.problems.append(read)
+                read = ""
+            else:
+                accepted = excel.get(key)
+                if accepted is None:
+                    accepted = excel[key] = _Accepted(column, line, texts[at], read)
+                    if key < 0:
+                        accepted.key, accepted.code = "reg.excel_serial", "excel-date-number"
+                accepted.count += 1
             if edited is None:
                 texts = edited = list(texts)  # the row's raw cells stay as written
             edited[at] = read
@@ -1099,18 +1128,46 @@ class _Accepted:
     example: str
     read: str
     count: int = 0
+    key: str = "reg.excel_format"
+    code: str = "excel-format"
 
     def notice(self, source: str) -> Problem:
         c = self.column
         message = t(
-            "reg.excel_format",
+            self.key,
             count=self.count,
             example=self.example,
             read=self.read,
         )
-        return Problem(
-            source, self.line, c.index, "excel-format", message, c.header, severity="warning"
-        )
+        return Problem(source, self.line, c.index, self.code, message, c.header, severity="warning")
+
+
+EXCEL_EPOCH = date(1899, 12, 30)
+"""Day 0 of Excel's 1900 date system as it counts from day 61 (1900-03-01) on; days 1–60 are off
+by one (Excel counts a 29 February 1900 that never was), so they are refused, not guessed."""
+SERIAL_DATES = (date(1950, 1, 1), date(2100, 12, 31))
+"""The dates a day number in a date column may stand for: outside them (2024 typed as a year
+is 1905-07-16) the number is refused at its cell, with the date it would have been."""
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _serial_date(source: str, line: int, column: _Column, value: float) -> str | Problem:
+    """A date typed into a General cell, stored as Excel's day number: 45198 → 2023-09-29."""
+    shown = _number_text(value)
+    day = None
+    if math.isfinite(value) and value == int(value) and 61 <= value <= 2_958_465:
+        day = EXCEL_EPOCH + timedelta(days=int(value))
+        if SERIAL_DATES[0] <= day <= SERIAL_DATES[1]:
+            return day.isoformat()
+    if day is not None:
+        message = t("reg.serial_far", value=shown, read=day.isoformat())
+    else:
+        message = t("reg.serial_not_a_date", value=shown)
+    hint = t("reg.hint.serial")
+    return Problem(source, line, column.index, "date-number", message, column.header, hint)
 
 
 def _blank(cells: Sequence[object], text_cells: bool) -> bool:
@@ -2043,6 +2100,7 @@ def register_columns(
     mapping: Path | None = None,
     limits: RegisterLimits | None = None,
     header_row: int | None = None,
+    sheet: str | None = None,
 ) -> list[str]:
     """The keys of `Item.raw` for one register, in first-seen order ([] if unreadable).
 
@@ -2059,6 +2117,7 @@ def register_columns(
         notices=quiet,
         limits=limits,
         header_row=header_row,
+        sheet=sheet,
     )
     for item in rows:
         if item.raw is not None:
@@ -2076,6 +2135,7 @@ def tabular_columns(
     mapping: Path | None = None,
     limits: RegisterLimits | None = None,
     header_row: int | None = None,
+    sheet: str | None = None,
 ) -> list[str]:
     """The input columns of a CSV result table; MixedInputsError when one table cannot hold all.
 
@@ -2088,7 +2148,12 @@ def tabular_columns(
     for path in expand_paths(paths, exclude):
         if path.suffix.lower() in REGISTER_SUFFIXES:
             columns = register_columns(
-                path, encoding=encoding, mapping=mapping, limits=limits, header_row=header_row
+                path,
+                encoding=encoding,
+                mapping=mapping,
+                limits=limits,
+                header_row=header_row,
+                sheet=sheet,
             )
             if columns:
                 found.append((path, columns))

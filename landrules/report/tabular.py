@@ -301,6 +301,7 @@ def writer_options(
     mapping: Path | None = None,
     limits: Any = None,
     header_row: int | None = None,
+    sheet: str | None = None,
 ) -> dict[str, Any]:
     """What a CSV or GeoJSON writer must know before the first row, read from the inputs.
 
@@ -318,6 +319,7 @@ def writer_options(
             mapping=mapping,
             limits=limits,
             header_row=header_row,
+            sheet=sheet,
         )
         return {"pack": pack, "columns": columns}
     if fmt == "geojson":
