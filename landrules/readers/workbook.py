@@ -90,17 +90,21 @@ def iter_workbook(
         for notice in _sheet_notices(source, sheets, chosen, loaded.sheet):
             emit(notice)
         scan = _scan_xlsx(path, chosen) if kind == ".xlsx" else _Scan()
+        if scan.error:  # Python's zip reader cannot read it: its limits were not checked either
+            yield _bad(source, kind, scan.error)
+            return
         if scan.size > limits.max_sheet_whole:  # too big to hold: streamed by openpyxl
             book.close()  # its shared strings are not held while openpyxl reads its own
-            rows = _iter_xlsx(path, None, replace(loaded, sheet=chosen), emit, limits)
-            yield from _annotate(source, rows, scan, emit)
+            streamed = _iter_xlsx(path, None, replace(loaded, sheet=chosen), emit, limits)
+            yield from _annotate(source, streamed, scan, emit)
             return
         try:
             sheet = book.get_sheet_by_name(chosen)
         except Exception as e:  # a damaged sheet part
             yield _bad(source, kind, str(e))
             return
-        items = _rows_to_items(source, _calamine_rows(sheet), loaded, emit, limits)
+        rows = _calamine_rows(sheet, scan.last_row)
+        items = _rows_to_items(source, rows, loaded, emit, limits)
         yield from _annotate(source, items, scan, emit)
     finally:
         with contextlib.suppress(Exception):  # already closed for openpyxl
@@ -117,17 +121,18 @@ def _bad(source: str, kind: str, error: str) -> Item:
     return _failed(source, 0, 0, "bad-workbook", message, t("reg.hint.bad_xlsx"))
 
 
-def _calamine_rows(sheet: Any) -> Iterator[tuple[int, Sequence[object]]]:
+def _calamine_rows(sheet: Any, last_row: int) -> Iterator[tuple[int, Sequence[object]]]:
     """Rows numbered as the spreadsheet numbers them. calamine yields every row from the
     first, but its columns start at the first used one: they are padded back to column A, so a
-    column's number is its place in Excel (C is 3)."""
+    column's number is its place in Excel (C is 3). It ends at the last cell with a value; the
+    rows the sheet has after it (`last_row`, .xlsx) are given as blank rows, so they are named."""
     start = sheet.start
     pad: list[object] = [""] * (start[1] if start else 0)
-    if pad:
-        for n, cells in enumerate(sheet.iter_rows(), 1):
-            yield n, [*pad, *cells]
-    else:
-        yield from enumerate(sheet.iter_rows(), 1)
+    n = 0
+    for n, cells in enumerate(sheet.iter_rows(), 1):
+        yield n, [*pad, *cells] if pad else cells
+    for blank in range(n + 1, last_row + 1):
+        yield blank, []
 
 
 # Sheets ----------------------------------------------------------------------------------------
@@ -186,6 +191,8 @@ _STRING_RESULT = re.compile(rb'\bt="str"')
 @dataclass(slots=True)
 class _Scan:
     size: int = 0  # the sheet part, inflated
+    last_row: int = 0  # the last <row> element's number
+    error: str = ""  # the zip cannot be read by Python's zip reader
     hidden: set[int] = field(default_factory=set)
     no_result: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
     """row → [(column number, cell reference, formula)]"""
@@ -203,8 +210,10 @@ def _scan_xlsx(path: Path, sheet: str) -> _Scan:
             scan.size = z.getinfo(part).file_size
             with z.open(part) as f:
                 _scan_stream(f, scan)
-    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, ValueError):
-        return scan
+    except (KeyError, ElementTree.ParseError, ValueError):
+        return scan  # no such part or relationship: calamine has read the sheet regardless
+    except Exception as e:  # a damaged zip (a version Python does not know, a bad checksum)
+        scan.error = str(e) or type(e).__name__
     return scan
 
 
@@ -237,6 +246,11 @@ def _scan_stream(f: Any, scan: _Scan) -> None:
         body, rest = buf[:cut], buf[cut:]
         if len(rest) > 4 * _CHUNK:  # no cell ends in 16 MiB: not a sheet worth scanning on
             rest = rest[-_CHUNK:]
+        at = body.rfind(b"<row ")
+        if at >= 0:
+            r = _ROW_NUMBER.search(body, at, at + 200)
+            if r is not None:
+                scan.last_row = max(scan.last_row, int(r[1]))
         if b'hidden="' in body:
             for m in _HIDDEN_ROW.finditer(body):
                 r = _ROW_NUMBER.search(m[0])
