@@ -105,6 +105,7 @@ def iter_items(
     mapping: Path | None = None,
     register_limits: Any = None,
     header_row: int | None = None,
+    sheet: str | None = None,
 ) -> Iterator[Item]:
     """Every parcel in the inputs, in order: YAML files whole, registers row by row; what
     cannot be read becomes an item carrying its problem, so it is reported and counted.
@@ -123,6 +124,7 @@ def iter_items(
                 mapping=mapping,
                 limits=register_limits,
                 header_row=header_row,
+                sheet=sheet,
             )
         else:
             yield Item(str(path))

@@ -158,6 +158,10 @@ def check(
         int,
         typer.Option("--max-errors", min=0, help=help_text("help.check.max_errors")),
     ] = 5,
+    sheet: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--sheet", help=help_text("help.check.sheet")),
+    ] = None,
     fail_on: Annotated[
         Optional[list[FailOn]],  # noqa: UP045
         typer.Option("--fail-on", help=help_text("help.check.fail_on")),
@@ -308,6 +312,7 @@ def _check(args: dict[str, Any]) -> None:
         lang_chosen=args["lang_chosen"],
         header_row=args["header_row"],
         max_errors=args["max_errors"],
+        sheet=args["sheet"],
         register_limits=RegisterLimits(  # a register row is a record: the same three caps
             max_record_bytes=max_bytes,
             max_cells=max_nodes,
@@ -359,6 +364,7 @@ class CheckOptions:
     codes: bool = False  # --codes: machine names and codes in the added csv/xlsx/geojson columns
     lang_chosen: bool = False  # --lang, LANDRULES_LANG or the config file named the language
     max_errors: int = 5  # --max-errors: console errors of one column shown before grouping
+    sheet: str | None = None  # --sheet: the workbook sheet to read
 
     @property
     def stdin(self) -> bool:
@@ -485,6 +491,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
         mapping=options.mapping,
         register_limits=options.register_limits,
         header_row=options.header_row,
+        sheet=options.sheet,
     )
     tabular: dict[str, Any] = {}
     if fmt == "gpkg" and options.output is None:  # issue 13: a layer is a file, never stdout
@@ -505,6 +512,7 @@ def _check_many(pack: Any, options: CheckOptions) -> ExitCode:
                 mapping=options.mapping,
                 limits=options.register_limits,
                 header_row=options.header_row,
+                sheet=options.sheet,
             )
         except MixedInputsError as err:
             raise _fail(f"landrules: {err}", ExitCode.USAGE) from None  # message: report/columns.py

@@ -11,6 +11,8 @@ REGISTER_SUFFIXES = (
     ".tsv",
     ".txt",
     ".xlsx",
+    ".xls",
+    ".ods",
     ".jsonl",
     ".ndjson",
     ".geojson",
@@ -41,7 +43,8 @@ class RegisterLimits:
     max_cell_chars: int = 100_000  # characters in one cell or JSON value
     max_unzipped: int = 2048 * MiB  # a workbook's parts, all inflated
     max_ratio: int = 100  # inflated ÷ stored size of a workbook part over 1 MiB
-    max_xlsx_part: int = 64 * MiB  # shared strings, styles and other parts read whole
+    max_xlsx_part: int = 64 * MiB  # shared strings, styles and other parts read whole; a .xls
+    max_sheet_whole: int = 32 * MiB  # an .xlsx sheet part calamine may hold whole; else streamed
 
 
 REGISTER_LIMITS = RegisterLimits()

@@ -68,8 +68,11 @@ def iter_register(
     notices: Notices | None = None,
     limits: RegisterLimits | None = None,
     header_row: int | None = None,
+    sheet: str | None = None,
 ) -> Iterator[Item]:
     """Every row or feature of a register as an `Item`, in file order, one at a time.
+
+    `sheet` (--sheet) wins over the mapping's `sheet:` (workbooks; a GeoPackage's layer).
 
     `header_row` (--header-row) wins over the mapping's `header_row:`; with neither, title rows
     above the header are found and skipped by name (`rows._title_like`).
@@ -87,6 +90,8 @@ def iter_register(
         return
     if header_row is not None:
         loaded = replace(loaded, header_row=header_row, auto_header=False)
+    if sheet is not None:
+        loaded = replace(loaded, sheet=sheet)
     formats = by_suffix()
     fmt = formats.get(path.suffix.lower())
     if fmt is None:

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -242,6 +242,8 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
+    if isinstance(value, timedelta):  # a duration cell ([h]:mm) in a workbook read by calamine
+        return str(value)
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -526,15 +528,29 @@ def rows_to_items(
                 row.problems.append(Problem(source, line, extra, "extra-cell", message, hint=hint))
         edited: list[str] | None = None
         for at, kind, column in displays:  # before the cells are read: `13,333.30`, `2024/6/3`
-            if at >= count or (kind == "number" and "," not in texts[at]):
+            if at >= count:
                 continue
-            read = _read_display(kind, texts[at])
+            key = at
+            read: str | Problem | None
+            if kind == "date" and not text_cells and _is_number(cells[at]):
+                # a date typed into a General cell: Excel's day number (issue 13)
+                key, read = -1 - at, _serial_date(source, line, column, cast("float", cells[at]))
+            elif kind == "number" and "," not in texts[at]:
+                continue
+            else:
+                read = _read_display(kind, texts[at])
             if read is None:
                 continue
-            accepted = excel.get(at)
-            if accepted is None:
-                accepted = excel[at] = _Accepted(column, line, texts[at], read)
-            accepted.count += 1
+            if isinstance(read, Problem):  # refused at its cell, and not read again as a date
+                row.problems.append(read)
+                read = ""
+            else:
+                accepted = excel.get(key)
+                if accepted is None:
+                    accepted = excel[key] = _Accepted(column, line, texts[at], read)
+                    if key < 0:
+                        accepted.key, accepted.code = "reg.excel_serial", "excel-date-number"
+                accepted.count += 1
             if edited is None:
                 texts = edited = list(texts)  # the row's raw cells stay as written
             edited[at] = read
@@ -713,18 +729,46 @@ class _Accepted:
     example: str
     read: str
     count: int = 0
+    key: str = "reg.excel_format"
+    code: str = "excel-format"
 
     def notice(self, source: str) -> Problem:
         c = self.column
         message = t(
-            "reg.excel_format",
+            self.key,
             count=self.count,
             example=self.example,
             read=self.read,
         )
-        return Problem(
-            source, self.line, c.index, "excel-format", message, c.header, severity="warning"
-        )
+        return Problem(source, self.line, c.index, self.code, message, c.header, severity="warning")
+
+
+EXCEL_EPOCH = date(1899, 12, 30)
+"""Day 0 of Excel's 1900 date system as it counts from day 61 (1900-03-01) on; days 1–60 are off
+by one (Excel counts a 29 February 1900 that never was), so they are refused, not guessed."""
+SERIAL_DATES = (date(1950, 1, 1), date(2100, 12, 31))
+"""The dates a day number in a date column may stand for: outside them (2024 typed as a year
+is 1905-07-16) the number is refused at its cell, with the date it would have been."""
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _serial_date(source: str, line: int, column: _Column, value: float) -> str | Problem:
+    """A date typed into a General cell, stored as Excel's day number: 45198 → 2023-09-29."""
+    shown = _number_text(value)
+    day = None
+    if math.isfinite(value) and value == int(value) and 61 <= value <= 2_958_465:
+        day = EXCEL_EPOCH + timedelta(days=int(value))
+        if SERIAL_DATES[0] <= day <= SERIAL_DATES[1]:
+            return day.isoformat()
+    if day is not None:
+        message = t("reg.serial_far", value=shown, read=day.isoformat())
+    else:
+        message = t("reg.serial_not_a_date", value=shown)
+    hint = t("reg.hint.serial")
+    return Problem(source, line, column.index, "date-number", message, column.header, hint)
 
 
 def _blank(cells: Sequence[object], text_cells: bool) -> bool:

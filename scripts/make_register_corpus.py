@@ -9,7 +9,8 @@ the exact bytes that tool saves:
   them — thousands separators, dates like 2024/5/6 or 2024年5月6日, a title row, a blank row and a
   totals row (合计);
 - an XLSX written by openpyxl with typed cells (numbers with a display format, dates, codes as
-  text), a merged title, a two-level header, a totals formula and a second sheet;
+  text, the application date typed into General cells as Excel's day number), a merged title, a
+  two-level header, a totals formula and a second sheet;
 - an XLS written by xlwt, an ODS written by odfpy;
 - JSON Lines (nested, as the parcel files) and GeoJSON (flat English names, feature ids);
 - a GeoPackage and a Shapefile written by pyogrio (GDAL), the Shapefile's .dbf in GBK with a .cpg.
@@ -212,6 +213,9 @@ def typed(field: str, value: Any) -> Any:
     return CHINESE.get(value, value)
 
 
+EXCEL_DAY_0 = date(1899, 12, 30)
+
+
 def openpyxl_xlsx(target: Path, rows: list[tuple[str, dict[str, Any]]]) -> None:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -237,13 +241,16 @@ def openpyxl_xlsx(target: Path, rows: list[tuple[str, dict[str, Any]]]) -> None:
             sheet.merge_cells(start_row=3, start_column=i, end_row=3, end_column=end)
     first = 5
     for _, record in rows:
-        sheet.append([typed(f, record[f]) if f in record else None for f in cols])
+        cells = [typed(f, record[f]) if f in record else None for f in cols]
+        at = cols.index("application_date")  # typed into a General cell: Excel keeps the day number
+        cells[at] = (cells[at] - EXCEL_DAY_0).days if cells[at] is not None else None
+        sheet.append(cells)
     last = first + len(rows) - 1
     for i, f in enumerate(cols, 1):
         for (cell,) in sheet.iter_rows(min_row=first, max_row=last, min_col=i, max_col=i):
             if f in AREA_FIELDS:
                 cell.number_format = "#,##0.00"
-            elif is_date(f):
+            elif is_date(f) and f != "application_date":
                 cell.number_format = "yyyy/m/d"
     sheet.append([])
     totals: list[Any] = ["合计"] + [None] * (width - 1)

@@ -135,8 +135,8 @@ def test_a_cell_in_a_mu_column_must_be_a_plain_number(tmp_path: Path) -> None:
     ]
     assert rendered(results[4]) == [
         f"{path}:6:2: error[area] (parcel G5) 用地面积（亩）: a comma is not allowed "
-        "(got '1,50'; the unit is 亩)\n    hint: write the number with '.' as the decimal point "
-        "and no thousands separators"
+        "(got '1,50'; the unit is 亩)\n    hint: type the number with '.' as the decimal point "
+        "and no thousands separators, e.g. 13333.3"
     ]
 
 

@@ -75,7 +75,7 @@ def test_each_row_error_names_its_parcel_and_says_what_to_type(tmp_path: Path, f
         assert not NOT_FOR_A_CLERK.search(line + hint), (line, hint)
     said = "\n".join(line + "\n" + hint for line, hint in errors)
     for advice in (
-        "hint: type the code as text: 0601, with the leading zero",
+        "hint: did you mean '0601'? type the code as text: 0601, with the leading zero",
         "申请日期: type a date like 2024-06-03",
         "项目类型: type one of ",
         "hint: 30 亩 is 20000.00 m²: type 20000.00, or keep the value and head the column "
@@ -91,7 +91,7 @@ def test_in_chinese_the_row_errors_say_what_to_type_too(tmp_path: Path) -> None:
     result = invoke_cli(["check", path.name, "--rules", RULES, "--lang", "zh"], cwd=tmp_path)
     said = result.stderr
     assert "（宗地号 0602）土地用途代码：请填 GB/T 21010" in said, result.describe()
-    assert "提示：请按文本填写代码：0601，保留开头的零" in said, result.describe()
+    assert "提示：是否应为 '0601'？请按文本填写代码：0601，保留开头的零" in said, result.describe()
     assert "（宗地号 0603）申请日期：请按年-月-日填写日期，如 2024-06-03" in said, result.describe()
     assert not NOT_FOR_A_CLERK.search(said), said
 

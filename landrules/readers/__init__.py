@@ -47,7 +47,7 @@ LocatedRow = Union[tuple[int, Cells], tuple[int, Cells, Union[Mapping[str, Any],
 TABLE = (
     "landrules.readers.delimited:CSV",
     "landrules.readers.delimited:TSV",
-    "landrules.readers.xlsx:XLSX",
+    "landrules.readers.workbook:WORKBOOK",
     "landrules.readers.jsonl:JSONL",
     "landrules.readers.geojson:GEOJSON",
     "landrules.readers.layer:LAYER",

@@ -64,6 +64,8 @@ def read_xlsx(
 
 
 XLSX = Format("XLSX", (".xlsx",), rows=read_xlsx)
+"""Not in the table: `readers.workbook` reads .xlsx through calamine and streams a sheet too
+big to hold through `read_xlsx`."""
 
 
 def _zip_refusal(path: Path, limits: RegisterLimits) -> Problem | None:

@@ -34,6 +34,7 @@ def register_columns(
     mapping: Path | None = None,
     limits: RegisterLimits | None = None,
     header_row: int | None = None,
+    sheet: str | None = None,
 ) -> list[str]:
     """The keys of `Item.raw` for one register, in first-seen order ([] if unreadable).
 
@@ -50,6 +51,7 @@ def register_columns(
         notices=quiet,
         limits=limits,
         header_row=header_row,
+        sheet=sheet,
     )
     for item in rows:
         if item.raw is not None:
@@ -67,6 +69,7 @@ def tabular_columns(
     mapping: Path | None = None,
     limits: RegisterLimits | None = None,
     header_row: int | None = None,
+    sheet: str | None = None,
 ) -> list[str]:
     """The input columns of a CSV result table; MixedInputsError when one table cannot hold all.
 
@@ -79,7 +82,12 @@ def tabular_columns(
     for path in expand_paths(paths, exclude):
         if path.suffix.lower() in REGISTER_SUFFIXES:
             columns = register_columns(
-                path, encoding=encoding, mapping=mapping, limits=limits, header_row=header_row
+                path,
+                encoding=encoding,
+                mapping=mapping,
+                limits=limits,
+                header_row=header_row,
+                sheet=sheet,
             )
             if columns:
                 found.append((path, columns))

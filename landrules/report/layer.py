@@ -64,8 +64,8 @@ def layer_schema(
     limits: Any = None,
     header_row: int | None = None,
 ) -> LayerSchema:
-    """The result layer of these inputs; `report.columns.MixedInputsError` when one layer cannot hold
-    them all (layers with different fields or coordinate systems, as for `--format csv`)."""
+    """The result layer of these inputs; `report.columns.MixedInputsError` when one layer
+    cannot hold them all (layers with different fields or coordinate systems, as for csv)."""
     from landrules.inputs import VERDICT_PREFIXES
     from landrules.mapping import load_mapping
     from landrules.paths import expand_paths

@@ -420,6 +420,7 @@ def writer_options(
     mapping: Path | None = None,
     limits: Any = None,
     header_row: int | None = None,
+    sheet: str | None = None,
 ) -> dict[str, Any]:
     """What a CSV, XLSX or GeoJSON writer must know before the first row, read from the inputs.
 
@@ -438,6 +439,7 @@ def writer_options(
             mapping=mapping,
             limits=limits,
             header_row=header_row,
+            sheet=sheet,
         )
         from landrules.readers.layer import LAYER_SUFFIXES
 
