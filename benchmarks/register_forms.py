@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from register_memory import Run, measure, rows, say  # noqa: E402
+from register_memory import write_csv as write_plain  # noqa: E402
 
 AREA_HEADERS = ("面积",)
 DATE_HEADERS = ("日期",)
@@ -58,14 +59,6 @@ def _excel_cell(header: str, value: Any) -> str:
         if year.isdigit() and month.isdigit() and day.isdigit():
             return f"{int(year)}/{int(month)}/{int(day)}"
     return text
-
-
-def write_plain(path: Path, n: int) -> None:
-    header, body = rows(n)
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(body)
 
 
 def write_excel_csv(path: Path, n: int) -> None:

@@ -540,3 +540,18 @@ def test_excel_unicode_text_uploaded_gets_the_verdicts_check_writes(
     assert answer.status_code == 200, answer.text
     *records, _ = answer.text.splitlines(keepends=True)
     assert "".join(records) == cli.stdout and len(records) == 3
+
+
+def test_a_gis_layer_is_not_taken_from_the_network(client: TestClient) -> None:
+    """A .shp needs its .dbf beside it, and GDAL's C code does not read a stranger's file: the
+    upload is refused naming what is taken, before anything is written or parsed."""
+    for name in ("宗地.shp", "宗地.dbf", "宗地.gpkg"):
+        answer = client.post(
+            "/v1/check/register",
+            params={"lang": "en"},
+            files={"file": (name, b"\x00" * 64, "application/octet-stream")},
+        )
+        assert answer.status_code in (400, 415, 422), answer.text
+        detail = answer.json()["detail"]
+        assert "the register type is not known" in detail and ".xlsx" in detail, detail
+        assert ".gpkg" not in detail and ".shp" not in detail, detail

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import CLI_ENV, ROOT, invoke_cli
+from test_tabular import VERDICT_COLUMNS
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -23,23 +24,7 @@ EXAMPLE = ROOT / "examples" / "register.csv"
 NUMBERS = ("面积", "容积率控制指标")
 DATES = ("日期",)
 
-EN_VERDICT = [
-    "landrules.P1.outcome",
-    "landrules.P1.caveat",
-    "landrules.P1.area_m2",
-    "landrules.P1.area_m2_if_it_applies",
-    "landrules.P1.missing",
-    "landrules.P2.outcome",
-    "landrules.P2.caveat",
-    "landrules.P2.area_m2",
-    "landrules.P2.area_m2_if_it_applies",
-    "landrules.P2.missing",
-    "landrules.P3.outcome",
-    "landrules.P3.caveat",
-    "landrules.P3.missing",
-    "landrules.source",
-    "landrules.errors",
-]
+EN_VERDICT = VERDICT_COLUMNS  # the machine names, as in the CSV result
 ZH_VERDICT = [
     "判定·P1·结果",
     "判定·P1·提示",

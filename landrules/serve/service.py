@@ -41,8 +41,12 @@ REGISTER_TYPES = {
     "text/tab-separated-values": ".tsv",
 }
 """Register media types and the suffix the server gives its own temporary file for each."""
-REGISTER_SUFFIXES = _REGISTER_SUFFIXES
-"""An uploaded file's name is read for its suffix only: the same registers `check` reads."""
+NOT_UPLOADED = (".shp", ".dbf", ".gpkg")
+"""GIS layers are not taken from the network: a `.shp` is unreadable without the `.dbf` beside
+it, and a layer is parsed by GDAL's C code, which the service does not run on a stranger's file
+(`landrules check` reads layers on the official's own machine)."""
+REGISTER_SUFFIXES = tuple(s for s in _REGISTER_SUFFIXES if s not in NOT_UPLOADED)
+"""An uploaded file's name is read for its suffix only: the registers `check` reads, but layers."""
 
 
 def verdict_json(verdict: Verdict) -> str:
