@@ -116,6 +116,26 @@ def test_a_gpkg_with_two_layers_reads_the_first_and_names_both(
     assert "no layer '道路' (has: 现状宗地, 规划宗地)" in missing.stderr
 
 
+def test_sheet_names_the_layer_read_and_the_layer_written(
+    tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """`--sheet` picks the layer the rows come from; the result layer is that layer, with its
+    fields (a 备注 the first layer lacks is kept, not dropped), never the first layer's."""
+    gpkg = write_layer(tmp_path / "宗地.gpkg", SHORT, SHORT_ROWS[:1], layer="现状宗地")
+    write_layer(gpkg, [*SHORT, "备注"], [[*r, "核实"] for r in SHORT_ROWS], layer="规划宗地")
+    out = tmp_path / "结果.gpkg"
+    result = run_cli(
+        ["check", str(gpkg), "--sheet", "规划宗地", "--format", "gpkg", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.describe()
+    info = pyogrio.read_info(out)
+    assert info["layer_name"] == "规划宗地"
+    assert info["features"] == len(SHORT_ROWS)
+    assert list(info["fields"])[: len(SHORT) + 1] == [*SHORT, "备注"]
+    meta, _, _, data = raw.read(out)
+    assert list(data[list(meta["fields"]).index("备注")]) == ["核实"] * len(SHORT_ROWS)
+
+
 def test_totals_features_are_skipped_and_named(
     tmp_path: Path, run_cli: Callable[..., CliResult]
 ) -> None:

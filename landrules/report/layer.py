@@ -63,9 +63,13 @@ def layer_schema(
     mapping: Path | None = None,
     limits: Any = None,
     header_row: int | None = None,
+    sheet: str | None = None,
 ) -> LayerSchema:
     """The result layer of these inputs; `report.columns.MixedInputsError` when one layer
-    cannot hold them all (layers with different fields or coordinate systems, as for csv)."""
+    cannot hold them all (layers with different fields or coordinate systems, as for csv).
+
+    `sheet` (--sheet) names the layer read, as it does for the reader: else the mapping's.
+    """
     from landrules.inputs import VERDICT_PREFIXES
     from landrules.mapping import load_mapping
     from landrules.paths import expand_paths
@@ -77,7 +81,12 @@ def layer_schema(
     geojson = [p for p in files if p.suffix.lower() == ".geojson"]
     if not layers:
         columns = tabular_columns(
-            files, encoding=encoding, mapping=mapping, limits=limits, header_row=header_row
+            files,
+            encoding=encoding,
+            mapping=mapping,
+            limits=limits,
+            header_row=header_row,
+            sheet=sheet,
         )
         crs = _geojson_crs(geojson_members(geojson, encoding=encoding)) if geojson else None
         return LayerSchema(
@@ -90,7 +99,7 @@ def layer_schema(
         )
     if len(layers) != len(files):
         raise MixedInputsError(t("reg.mixed_inputs"))
-    sheet = load_mapping(mapping).sheet
+    sheet = sheet if sheet is not None else load_mapping(mapping).sheet
     first = layers[0]
     schema: LayerSchema | None = None
     for path in layers:

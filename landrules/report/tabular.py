@@ -455,7 +455,9 @@ def writer_options(
         ):  # issue 13: a Shapefile's or GeoPackage's CRS goes with its features
             from landrules.report.layer import geojson_crs_member, layer_schema
 
-            schema = layer_schema(paths, exclude=exclude, encoding=encoding, mapping=mapping)
+            schema = layer_schema(
+                paths, exclude=exclude, encoding=encoding, mapping=mapping, sheet=sheet
+            )
             members = geojson_crs_member(schema)
         return {"members": members}
     if fmt == "gpkg":  # issue 13: the GeoPackage result layer (landrules/report/layer.py)
@@ -468,6 +470,7 @@ def writer_options(
             mapping=mapping,
             limits=limits,
             header_row=header_row,
+            sheet=sheet,
         )
         return {"pack": pack, "schema": schema}
     return {}
