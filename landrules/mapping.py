@@ -191,12 +191,18 @@ def column_number(value: Any) -> int:
         return int(text)
     letters = text.upper()
     if letters.isascii() and letters.isalpha() and len(letters) <= 3:
-        number = 0
-        for ch in letters:
-            number = number * 26 + ord(ch) - 64
+        number = letters_number(letters)
         if number <= MAX_COLUMN:
             return number
     raise ValueError(t("reg.bad_position", value=repr(value)))
+
+
+def letters_number(letters: str) -> int:
+    """Excel's column letters (upper-case A–Z) as the column's number from 1: `AA` → 27."""
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
 
 
 MAX_COLUMN = 16384

@@ -29,7 +29,7 @@ from landrules.i18n import t
 from landrules.inputs import REGISTER_LIMIT_FLAGS, RegisterLimits
 from landrules.items import Item
 from landrules.items import failed as _failed
-from landrules.mapping import LoadedMapping
+from landrules.mapping import LoadedMapping, letters_number
 from landrules.problems import Problem
 from landrules.readers import Format, Notices
 from landrules.readers.xlsx import _zip_refusal, read_xlsx
@@ -266,19 +266,12 @@ def _scan_stream(f: Any, scan: _Scan) -> None:
                 ref = _CELL_REF.search(attrs)
                 if ref is None or (_STRING_RESULT.search(attrs) and b"<v" in m[0]):
                     continue
-                col = _column_number(ref[1].decode())
+                col = letters_number(ref[1].decode())
                 formula = unescape((m[2] or b"").decode("utf-8", "replace"))
                 cell = (col, f"{ref[1].decode()}{ref[2].decode()}", formula)
                 scan.no_result.setdefault(int(ref[2]), []).append(cell)
         if not chunk:
             return
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def _annotate(source: str, items: Iterable[Item], scan: _Scan, emit: Notices) -> Iterator[Item]:
